@@ -1,0 +1,44 @@
+"""Music Metadata API: read-only JSON lookups over the Spotify metadata snapshot."""
+
+from flask import Flask
+
+
+def create_app(overrides=None):
+    """Build the application.
+
+    Settings come from :mod:`app.config` defaults, then ``MUSIC_API_*``
+    environment variables, then ``overrides`` (tests pass a mapping).
+
+    :raise app.files.CatalogueFileError: when a configured file is missing or wrong.
+    """
+    from app import errors
+    from app import limits
+    from app.api import batch
+    from app.api import docs
+    from app.api import health
+    from app.api import lookup
+    from app.api import search
+    from app.config import DEFAULTS
+    from app.config import ENV_PREFIX
+    from app.files import resolve_files
+    from app.openapi import build_spec
+
+    app = Flask(__name__, static_folder=None)
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env(ENV_PREFIX)
+    app.config.from_mapping(overrides or {})
+    # The contract fixes field order, so keys must not be sorted.
+    app.json.sort_keys = False
+    app.json.compact = True
+    app.json.ensure_ascii = False
+
+    app.extensions["catalogue_files"] = resolve_files(app.config)
+    app.extensions["openapi"] = build_spec()
+    errors.init_app(app)
+    limits.init_app(app)
+    app.register_blueprint(lookup.bp, url_prefix="/lookup")
+    app.register_blueprint(search.bp, url_prefix="/search")
+    app.register_blueprint(batch.bp, url_prefix="/batch")
+    app.register_blueprint(health.bp)
+    app.register_blueprint(docs.bp)
+    return app

@@ -1,0 +1,1 @@
+"""One blueprint per route family; each view parses, calls the catalogue, dumps."""

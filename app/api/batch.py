@@ -1,0 +1,66 @@
+"""POST /batch/lookup: up to 400 ids and ISRCs in one request."""
+
+from flask import Blueprint
+from flask import jsonify
+from flask import request
+from marshmallow import ValidationError
+
+from app.catalog import albums
+from app.catalog import artists
+from app.catalog import tracks
+from app.db import get_db
+from app.db import has_track_files
+from app.errors import ApiError
+from app.schemas import BatchRequestSchema
+from app.schemas import album_schema
+from app.schemas import artist_schema
+from app.schemas import batch_request_schema
+from app.schemas import track_schema
+from app.schemas import tracks_schema
+
+bp = Blueprint("batch", __name__)
+
+MAX_ITEMS = 400
+LOOKUP_KINDS = tuple(BatchRequestSchema().fields)
+
+
+@bp.post("/lookup")
+def batch_lookup():
+    wanted = _parse_body()
+    connection = get_db()
+    with_files = has_track_files()
+    answer = {}
+    if "tracks" in wanted:
+        found = tracks.tracks_by_id(connection, wanted["tracks"], with_files=with_files)
+        answer["tracks"] = {key: track_schema.dump(value) for key, value in found.items()}
+    if "artists" in wanted:
+        found = artists.artists_by_id(connection, wanted["artists"])
+        answer["artists"] = {key: artist_schema.dump(value) for key, value in found.items()}
+    if "albums" in wanted:
+        found = albums.albums_by_id_whole(connection, wanted["albums"])
+        answer["albums"] = {key: album_schema.dump(value) for key, value in found.items()}
+    if "isrcs" in wanted:
+        found = tracks.tracks_by_isrc(connection, wanted["isrcs"], with_files=with_files)
+        answer["isrcs"] = {key: tracks_schema.dump(value) for key, value in found.items()}
+    return jsonify(answer)
+
+
+def _parse_body():
+    """Return {kind: [distinct keys]} for each list sent.
+
+    :raise ApiError 400: malformed body, bad entries, no item, or too many.
+    """
+    body = request.get_json(force=True, silent=True)
+    if not isinstance(body, dict):
+        raise ApiError("invalid request body", fields={"body": ["must be a JSON object"]})
+    sent = sum(len(body[kind]) for kind in LOOKUP_KINDS if isinstance(body.get(kind), list))
+    if sent > MAX_ITEMS:
+        raise ApiError(f"maximum {MAX_ITEMS} total items allowed")
+    try:
+        lists = batch_request_schema.load(body)
+    except ValidationError as error:
+        raise ApiError("invalid request body", fields=error.messages) from error
+    wanted = {kind: list(dict.fromkeys(keys)) for kind, keys in lists.items() if keys is not None}
+    if not any(wanted.values()):
+        raise ApiError("at least one lookup type required")
+    return wanted

@@ -1,0 +1,65 @@
+"""GET /lookup/…: one track, artist, album, an album's tracks, or an ISRC's tracks."""
+
+from flask import Blueprint
+from flask import jsonify
+
+from app.catalog import albums
+from app.catalog import artists
+from app.catalog import tracks
+from app.db import get_db
+from app.db import has_track_files
+from app.errors import NotFound
+from app.schemas import album_schema
+from app.schemas import artist_schema
+from app.schemas import track_schema
+from app.schemas import tracks_schema
+from app.schemas import tracks_without_album_schema
+from app.validation import require_isrc
+from app.validation import require_spotify_id
+
+bp = Blueprint("lookup", __name__)
+
+
+@bp.get("/isrc/<isrc>")
+def isrc_tracks(isrc):
+    isrc = require_isrc(isrc)
+    found = tracks.tracks_by_isrc(get_db(), [isrc], with_files=has_track_files())
+    return jsonify(tracks_schema.dump(found.get(isrc, [])))
+
+
+@bp.get("/track/<track_id>")
+def track(track_id):
+    require_spotify_id(track_id, "track")
+    found = tracks.tracks_by_id(get_db(), [track_id], with_files=has_track_files())
+    if track_id not in found:
+        raise NotFound("track not found")
+    return jsonify(track_schema.dump(found[track_id]))
+
+
+@bp.get("/artist/<artist_id>")
+def artist(artist_id):
+    require_spotify_id(artist_id, "artist")
+    found = artists.artists_by_id(get_db(), [artist_id])
+    if artist_id not in found:
+        raise NotFound("artist not found")
+    return jsonify(artist_schema.dump(found[artist_id]))
+
+
+@bp.get("/album/<album_id>")
+def album(album_id):
+    require_spotify_id(album_id, "album")
+    found = albums.albums_by_id_whole(get_db(), [album_id])
+    if album_id not in found:
+        raise NotFound("album not found")
+    return jsonify(album_schema.dump(found[album_id]))
+
+
+@bp.get("/album/<album_id>/tracks")
+def album_tracks(album_id):
+    require_spotify_id(album_id, "album")
+    connection = get_db()
+    album_rowid = albums.album_rowid(connection, album_id)
+    if album_rowid is None:
+        raise NotFound("album not found")
+    found = tracks.tracks_of_album(connection, album_rowid, with_files=has_track_files())
+    return jsonify(tracks_without_album_schema.dump(found))

@@ -1,0 +1,37 @@
+"""All SQL of the service, one module per area.
+
+Functions take the connection first and touch no Flask globals. Every
+function runs a fixed number of statements whatever the size of its answer:
+lists of keys travel as one JSON array parameter (``IN (SELECT value FROM
+json_each(?))``), so each statement's text is constant and APSW's statement
+cache reuses it.
+"""
+
+import json
+
+
+def key_list(keys):
+    """Encode keys as the single JSON-array parameter the IN lists expect."""
+    return json.dumps(list(keys))
+
+
+def rows_as_dicts(cursor, names):
+    """Yield each row of ``cursor`` as a dict keyed by ``names``."""
+    for row in cursor:
+        yield dict(zip(names, row))
+
+
+def group_distinct(pairs):
+    """Group (key, value) pairs into {key: [value, …]}, each value once, first seen first."""
+    groups = {}
+    for key, value in pairs:
+        values = groups.setdefault(key, [])
+        if value not in values:
+            values.append(value)
+    return groups
+
+
+def like_pattern(text):
+    """Return a LIKE pattern (ESCAPE '\\') matching names that contain ``text`` literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

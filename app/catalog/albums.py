@@ -1,0 +1,87 @@
+"""Albums: rows, images and artist credits."""
+
+from app.catalog import artists as artists_sql
+from app.catalog import group_distinct
+from app.catalog import key_list
+from app.catalog import rows_as_dicts
+
+ALBUM_FIELDS = (
+    "rowid", "id", "name", "type", "label", "release_date",
+    "release_date_precision", "upc", "total_tracks", "copyright", "copyright_p",
+)
+ALBUM_COLUMNS = """
+    albums.rowid, albums.id, albums.name, albums.album_type, albums.label,
+    albums.release_date, albums.release_date_precision, albums.external_id_upc,
+    albums.total_tracks, albums.copyright_c, albums.copyright_p
+"""
+
+ALBUMS_BY_ID = f"""
+SELECT {ALBUM_COLUMNS} FROM albums
+WHERE albums.id IN (SELECT value FROM json_each(?))
+"""
+
+ALBUM_ROWID_BY_ID = "SELECT rowid FROM albums WHERE id = ?"
+
+# The data holds duplicated image sets: each distinct image once, widest first.
+IMAGES = """
+SELECT DISTINCT album_rowid, url, width, height FROM album_images
+WHERE album_rowid IN (SELECT value FROM json_each(?))
+ORDER BY album_rowid, width DESC, height DESC, url
+"""
+
+# Only rows with an index_in_album are album credits; the two "appears on"
+# kinds (index NULL) are the artist's view of other people's albums.
+CREDITS = """
+SELECT album_rowid, artist_rowid FROM artist_albums
+WHERE album_rowid IN (SELECT value FROM json_each(?))
+  AND index_in_album IS NOT NULL
+ORDER BY album_rowid, index_in_album, rowid
+"""
+
+
+def album_rowid(connection, album_id):
+    """Return the rowid of the album with ``album_id``, or None."""
+    for (rowid,) in connection.execute(ALBUM_ROWID_BY_ID, (album_id,)):
+        return rowid
+    return None
+
+
+def albums_by_id(connection, ids):
+    """Return {id: album row}, without images or credits, for the ids that exist."""
+    rows = connection.execute(ALBUMS_BY_ID, (key_list(ids),))
+    return {album["id"]: album for album in rows_as_dicts(rows, ALBUM_FIELDS)}
+
+
+def albums_by_id_whole(connection, ids):
+    """Return {id: album} with images and artists, for the ids that exist."""
+    albums = albums_by_id(connection, ids)
+    credits = add_images_and_credits(connection, albums.values())
+    artist_rowids = {rowid for rowids in credits.values() for rowid in rowids}
+    artists = artists_sql.artists_by_rowid(connection, artist_rowids)
+    attach_artists(albums.values(), credits, artists)
+    return albums
+
+
+def add_images_and_credits(connection, albums):
+    """Give each album its images; return {album rowid: [artist rowid, …]}.
+
+    The credits stay rowids so the caller can load every artist of a request
+    in one go.
+    """
+    keys = key_list(album["rowid"] for album in albums)
+    images = {}
+    for album_rowid_, url, width, height in connection.execute(IMAGES, (keys,)):
+        images.setdefault(album_rowid_, []).append(
+            {"url": url, "width": width, "height": height}
+        )
+    for album in albums:
+        album["images"] = images.get(album["rowid"], [])
+    return group_distinct(connection.execute(CREDITS, (keys,)))
+
+
+def attach_artists(albums, credits, artists):
+    """Replace credits by the loaded artists, skipping artists that do not exist."""
+    for album in albums:
+        album["artists"] = [
+            artists[rowid] for rowid in credits.get(album["rowid"], ()) if rowid in artists
+        ]

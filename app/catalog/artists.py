@@ -1,0 +1,80 @@
+"""Artists: rows, genres and images, loaded for many artists at a time."""
+
+from app.catalog import group_distinct
+from app.catalog import key_list
+from app.catalog import rows_as_dicts
+
+ARTIST_FIELDS = ("rowid", "id", "name", "followers", "popularity")
+ARTIST_COLUMNS = """
+    artists.rowid, artists.id, artists.name,
+    artists.followers_total, artists.popularity
+"""
+
+ARTISTS_BY_ROWID = f"""
+SELECT {ARTIST_COLUMNS} FROM artists
+WHERE artists.rowid IN (SELECT value FROM json_each(?))
+"""
+
+ARTISTS_BY_ID = f"""
+SELECT {ARTIST_COLUMNS} FROM artists
+WHERE artists.id IN (SELECT value FROM json_each(?))
+"""
+
+# Genre rows in rowid order; repeats are dropped when grouping.
+GENRES = """
+SELECT artist_rowid, genre FROM artist_genres
+WHERE artist_rowid IN (SELECT value FROM json_each(?))
+ORDER BY artist_rowid, rowid
+"""
+
+# The data holds duplicated image sets: each distinct image once, widest first.
+IMAGES = """
+SELECT DISTINCT artist_rowid, url, width, height FROM artist_images
+WHERE artist_rowid IN (SELECT value FROM json_each(?))
+ORDER BY artist_rowid, width DESC, height DESC, url
+"""
+
+# Search without an index: walk artists from most to least followed and keep
+# the names that contain the pattern, so a common word stops early.
+SEARCH_BY_NAME = f"""
+SELECT {ARTIST_COLUMNS} FROM artists INDEXED BY artists_followers
+WHERE artists.name LIKE ? ESCAPE '\\'
+ORDER BY artists.followers_total DESC, artists.rowid DESC
+LIMIT ? OFFSET ?
+"""
+
+
+def artists_by_rowid(connection, rowids):
+    """Return {rowid: artist} with genres and images, for the rowids that exist."""
+    rows = connection.execute(ARTISTS_BY_ROWID, (key_list(rowids),))
+    return _with_details(connection, rows_as_dicts(rows, ARTIST_FIELDS))
+
+
+def artists_by_id(connection, ids):
+    """Return {id: artist} with genres and images, for the ids that exist."""
+    rows = connection.execute(ARTISTS_BY_ID, (key_list(ids),))
+    artists = _with_details(connection, rows_as_dicts(rows, ARTIST_FIELDS))
+    return {artist["id"]: artist for artist in artists.values()}
+
+
+def search_artists_by_scan(connection, pattern, limit, offset):
+    """Return artists whose name matches the LIKE ``pattern``, most followed first."""
+    rows = connection.execute(SEARCH_BY_NAME, (pattern, limit, offset))
+    artists = list(rows_as_dicts(rows, ARTIST_FIELDS))
+    details = _with_details(connection, artists)
+    return [details[artist["rowid"]] for artist in artists]
+
+
+def _with_details(connection, artists):
+    by_rowid = {artist["rowid"]: artist for artist in artists}
+    keys = key_list(by_rowid)
+    genres = group_distinct(connection.execute(GENRES, (keys,)))
+    images = {}
+    for artist_rowid, url, width, height in connection.execute(IMAGES, (keys,)):
+        images.setdefault(artist_rowid, []).append(
+            {"url": url, "width": width, "height": height}
+        )
+    for rowid, artist in by_rowid.items():
+        artist["genres"] = genres.get(rowid, [])
+        artist["images"] = images.get(rowid, [])
+    return by_rowid

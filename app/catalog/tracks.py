@@ -1,0 +1,135 @@
+"""Tracks, always joined to their album: a track whose album row is missing
+cannot be shown whole, so the join leaves it out."""
+
+from app import db
+from app.catalog import albums as albums_sql
+from app.catalog import artists as artists_sql
+from app.catalog import group_distinct
+from app.catalog import key_list
+
+TRACK_FIELDS = (
+    "rowid", "id", "name", "isrc", "duration_ms", "explicit", "track_number",
+    "disc_number", "popularity", "preview_url",
+)
+TRACK_COLUMNS = """
+    tracks.rowid, tracks.id, tracks.name, tracks.external_id_isrc,
+    tracks.duration_ms, tracks.explicit, tracks.track_number,
+    tracks.disc_number, tracks.popularity, tracks.preview_url
+"""
+ALBUM_JOIN = "JOIN albums ON albums.rowid = tracks.album_rowid"
+SELECT_TRACKS = f"""
+SELECT {TRACK_COLUMNS}, {albums_sql.ALBUM_COLUMNS}
+FROM tracks {ALBUM_JOIN}
+"""
+
+# "Most popular first" everywhere; ties by rowid, newest first, which is the
+# order the tracks_popularity index gives for free when walked backwards.
+MOST_POPULAR_FIRST = "ORDER BY tracks.popularity DESC, tracks.rowid DESC"
+
+TRACKS_BY_ID = f"""{SELECT_TRACKS}
+WHERE tracks.id IN (SELECT value FROM json_each(?))
+"""
+
+TRACKS_BY_ISRC = f"""{SELECT_TRACKS}
+WHERE tracks.external_id_isrc IN (SELECT value FROM json_each(?))
+{MOST_POPULAR_FIRST}
+"""
+
+TRACKS_OF_ALBUM = f"""{SELECT_TRACKS}
+WHERE tracks.album_rowid = ?
+ORDER BY tracks.disc_number, tracks.track_number, tracks.rowid
+"""
+
+# Search without an index: walk tracks from most to least popular and keep
+# the names that contain the pattern, so a common word stops early.
+SEARCH_BY_NAME = f"""
+SELECT {TRACK_COLUMNS}, {albums_sql.ALBUM_COLUMNS}
+FROM tracks INDEXED BY tracks_popularity {ALBUM_JOIN}
+WHERE tracks.name LIKE ? ESCAPE '\\'
+{MOST_POPULAR_FIRST}
+LIMIT ? OFFSET ?
+"""
+
+# A track's artists in credit order (track_artists rowid order).
+CREDITS = """
+SELECT track_rowid, artist_rowid FROM track_artists
+WHERE track_rowid IN (SELECT value FROM json_each(?))
+ORDER BY track_rowid, rowid
+"""
+
+FILES = f"""
+SELECT track_id, original_title, version_title, has_lyrics,
+       language_of_performance, artist_roles
+FROM {db.TRACK_FILES_SCHEMA}.track_files
+WHERE track_id IN (SELECT value FROM json_each(?))
+"""
+FILE_FIELDS = ("original_title", "version_title", "has_lyrics", "languages", "artist_roles")
+
+
+def tracks_by_id(connection, ids, *, with_files):
+    """Return {id: track} for the ids that exist and whose album exists."""
+    tracks = _load(connection, connection.execute(TRACKS_BY_ID, (key_list(ids),)), with_files)
+    return {track["id"]: track for track in tracks}
+
+
+def tracks_by_isrc(connection, isrcs, *, with_files):
+    """Return {isrc: [track, …]} most popular first; ISRCs with no track are absent."""
+    by_isrc = {}
+    for track in _load(
+        connection, connection.execute(TRACKS_BY_ISRC, (key_list(isrcs),)), with_files
+    ):
+        by_isrc.setdefault(track["isrc"], []).append(track)
+    return by_isrc
+
+
+def tracks_of_album(connection, album_rowid, *, with_files):
+    """Return the album's tracks by disc, then track number."""
+    return _load(connection, connection.execute(TRACKS_OF_ALBUM, (album_rowid,)), with_files)
+
+
+def search_tracks_by_scan(connection, pattern, limit, offset, *, with_files):
+    """Return tracks whose name matches the LIKE ``pattern``, most popular first."""
+    rows = connection.execute(SEARCH_BY_NAME, (pattern, limit, offset))
+    return _load(connection, rows, with_files)
+
+
+def _load(connection, rows, with_files):
+    """Turn joined track+album rows into whole tracks with a fixed number of statements."""
+    tracks, albums = _split_rows(rows)
+    album_credits = albums_sql.add_images_and_credits(connection, list(albums.values()))
+    track_credits = group_distinct(
+        connection.execute(CREDITS, (key_list(track["rowid"] for track in tracks),))
+    )
+    artist_rowids = {
+        rowid for credits in (album_credits, track_credits)
+        for rowids in credits.values() for rowid in rowids
+    }
+    artists = artists_sql.artists_by_rowid(connection, artist_rowids)
+    albums_sql.attach_artists(albums.values(), album_credits, artists)
+    files = _files_by_track_id(connection, tracks) if with_files else {}
+    for track in tracks:
+        track["artists"] = [
+            artists[rowid] for rowid in track_credits.get(track["rowid"], ()) if rowid in artists
+        ]
+        track.update(files.get(track["id"], {}))
+    return tracks
+
+
+def _split_rows(rows):
+    """Split each joined row into its track and its album (one dict per album)."""
+    tracks, albums = [], {}
+    width = len(TRACK_FIELDS)
+    for row in rows:
+        track = dict(zip(TRACK_FIELDS, row[:width]))
+        album_rowid = row[width]
+        album = albums.get(album_rowid)
+        if album is None:
+            album = albums[album_rowid] = dict(zip(albums_sql.ALBUM_FIELDS, row[width:]))
+        track["album"] = album
+        tracks.append(track)
+    return tracks, albums
+
+
+def _files_by_track_id(connection, tracks):
+    rows = connection.execute(FILES, (key_list(track["id"] for track in tracks),))
+    return {track_id: dict(zip(FILE_FIELDS, values)) for track_id, *values in rows}

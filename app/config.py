@@ -1,0 +1,96 @@
+"""Every setting the service reads, with its default and the help the README shows.
+
+Settings come from environment variables with the prefix ``MUSIC_API_``
+(Flask's ``from_prefixed_env``, so ``MUSIC_API_SEARCH_TIME_LIMIT_MS=500``
+arrives as the integer 500). ``tests/test_config.py`` fails when a setting
+here is missing from the README.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+ENV_PREFIX = "MUSIC_API"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS = (
+    Setting(
+        "MAIN_DATABASE",
+        None,
+        "Path to main_database.sqlite3. Unset: `make run` builds and serves a "
+        "demo catalogue under var/demo/.",
+    ),
+    Setting(
+        "TRACK_FILES_DATABASE",
+        None,
+        "Path to track_files.sqlite3. Default: track_files.sqlite3 beside the "
+        "main file. When absent the service still starts, logs a warning once, "
+        "leaves the track_files fields out and /health says so.",
+    ),
+    Setting(
+        "SEARCH_DATABASE",
+        None,
+        "Path to the search index built by `music-metadata-api "
+        "build-search-index`. Default: search.sqlite3 beside the main file. "
+        "Without it search falls back to a time-limited scan.",
+    ),
+    Setting(
+        "BIND",
+        "127.0.0.1:8080",
+        "Address gunicorn listens on (read by gunicorn.conf.py and `make run`).",
+    ),
+    Setting(
+        "SEARCH_TIME_LIMIT_MS",
+        1000,
+        "A search still running after this many milliseconds is interrupted "
+        "inside SQLite and answered 408.",
+    ),
+    Setting(
+        "SQLITE_IMMUTABLE",
+        True,
+        "Open the files with immutable=1: SQLite then takes no locks and never "
+        "checks for changes. Set false if the files can change while served.",
+    ),
+    Setting(
+        "SQLITE_MMAP_SIZE",
+        256 * 1024**3,
+        "PRAGMA mmap_size in bytes for each file: pages are read through the "
+        "shared OS page cache instead of each worker's own heap.",
+    ),
+    Setting(
+        "SQLITE_CACHE_SIZE_KIB",
+        8192,
+        "PRAGMA cache_size per connection, in KiB (private to each worker).",
+    ),
+    Setting(
+        "RATELIMIT_ENABLED",
+        True,
+        "flask-limiter: turn rate limiting on or off.",
+    ),
+    Setting(
+        "RATELIMIT_DEFAULT",
+        "100 per second",
+        "flask-limiter: the limit for each client IP, in flask-limiter's "
+        "notation (`100 per second`, `5000 per hour`).",
+    ),
+    Setting(
+        "RATELIMIT_STORAGE_URI",
+        "memory://",
+        "flask-limiter: where counts live. `memory://` counts per worker "
+        "process; `redis://host:6379` makes the limit exact across workers "
+        "and machines.",
+    ),
+    Setting(
+        "MAX_CONTENT_LENGTH",
+        1024 * 1024,
+        "Largest request body accepted, in bytes; larger ones are answered 413.",
+    ),
+)
+
+DEFAULTS = {setting.name: setting.default for setting in SETTINGS}

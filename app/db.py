@@ -1,0 +1,145 @@
+"""The one door to the catalogue files: per-process read-only APSW connections.
+
+Each gunicorn worker (and each thread, if threads are used) opens its own
+connection on first use, after the fork; nothing is opened at import time.
+The main file is opened read-only through a URI, the track_files file (and
+the search index, when present) are ATTACHed to the same connection, so one
+statement can join across them.
+"""
+
+import contextlib
+import os
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import apsw
+from flask import current_app
+
+# Schema names the secondary files are attached under.
+TRACK_FILES_SCHEMA = "files"
+SEARCH_SCHEMA = "search"
+
+# How many SQLite VM steps pass between two looks at the clock.
+PROGRESS_STEPS = 1000
+
+_local = threading.local()
+
+
+class QueryTimeout(Exception):
+    """A statement ran past its time limit and was interrupted."""
+
+
+def sqlite_uri(path, *, immutable):
+    """Return the URI that opens ``path`` read-only, immutable if asked.
+
+    ``immutable=1`` tells SQLite the file cannot change, so it takes no locks
+    and never re-reads the header; only safe while nothing writes the file.
+    """
+    uri = "file:" + quote(str(Path(path).resolve())) + "?mode=ro"
+    if immutable:
+        uri += "&immutable=1"
+    return uri
+
+
+def open_catalogue(paths, *, immutable=True, mmap_size=0, cache_size_kib=2000):
+    """Open the main file and attach the optional ones; return the connection.
+
+    :param paths: a :class:`app.files.CatalogueFiles`.
+    """
+    connection = apsw.Connection(
+        sqlite_uri(paths.main, immutable=immutable),
+        flags=apsw.SQLITE_OPEN_READONLY | apsw.SQLITE_OPEN_URI,
+    )
+    schemas = ["main"]
+    for schema, path in (
+        (TRACK_FILES_SCHEMA, paths.track_files),
+        (SEARCH_SCHEMA, paths.search),
+    ):
+        if path is not None:
+            connection.execute(
+                f"ATTACH DATABASE ? AS {schema}",
+                (sqlite_uri(path, immutable=immutable),),
+            )
+            schemas.append(schema)
+    _prepare_connection(connection, schemas, mmap_size, cache_size_kib)
+    return connection
+
+
+def _prepare_connection(connection, schemas, mmap_size, cache_size_kib):
+    connection.execute("PRAGMA query_only = ON")
+    for schema in schemas:
+        connection.execute(f"PRAGMA {schema}.mmap_size = {int(mmap_size)}")
+        # A negative cache_size is a size in KiB rather than in pages.
+        connection.execute(f"PRAGMA {schema}.cache_size = {-int(cache_size_kib)}")
+
+
+def get_db():
+    """Return this process's (and thread's) catalogue connection.
+
+    Connections are keyed by process id as well, so a connection made before
+    a fork is never used by the child.
+    """
+    pid = os.getpid()
+    if getattr(_local, "pid", None) != pid or _local.connection is None:
+        config = current_app.config
+        _local.connection = open_catalogue(
+            current_app.extensions["catalogue_files"],
+            immutable=config["SQLITE_IMMUTABLE"],
+            mmap_size=config["SQLITE_MMAP_SIZE"],
+            cache_size_kib=config["SQLITE_CACHE_SIZE_KIB"],
+        )
+        _local.pid = pid
+    return _local.connection
+
+
+def close_db():
+    """Close this thread's connection, so the next request opens a fresh one."""
+    connection = getattr(_local, "connection", None)
+    _local.connection = None
+    if connection is not None:
+        with contextlib.suppress(apsw.Error):
+            connection.close()
+
+
+@contextlib.contextmanager
+def time_limit(connection, milliseconds):
+    """Interrupt any statement of ``connection`` still running after the limit.
+
+    The check runs inside SQLite through the progress handler, so even a
+    scan that returns no row is stopped.
+
+    :raise QueryTimeout: when the limit passed.
+    """
+    deadline = time.perf_counter() + milliseconds / 1000
+
+    def past_deadline():
+        return time.perf_counter() > deadline
+
+    connection.set_progress_handler(past_deadline, PROGRESS_STEPS)
+    try:
+        yield
+    except apsw.InterruptError as exc:
+        raise QueryTimeout() from exc
+    finally:
+        connection.set_progress_handler(None)
+
+
+# Errors that mean a file went missing or bad under the running server.
+UNAVAILABLE_ERRORS = (
+    apsw.IOError,
+    apsw.CorruptError,
+    apsw.NotADBError,
+    apsw.CantOpenError,
+)
+
+
+def has_track_files():
+    """Whether a track_files database is attached (its fields are served)."""
+    return current_app.extensions["catalogue_files"].track_files is not None
+
+
+def search_mode():
+    """``index`` when a search index is attached, else ``scan``."""
+    return "index" if current_app.extensions["catalogue_files"].search is not None else "scan"

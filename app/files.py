@@ -1,0 +1,150 @@
+"""Which catalogue files the service serves, and whether they are what it expects.
+
+Start-up calls :func:`resolve_files`; every problem becomes one
+:class:`CatalogueFileError` whose message names the file and what is wrong,
+so the process can exit with one clear line. Nothing here creates or
+modifies a file: the files are only ever opened read-only.
+"""
+
+import logging
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import apsw
+
+from app.db import sqlite_uri
+
+log = logging.getLogger(__name__)
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class CatalogueFileError(Exception):
+    """A configured file is missing, unreadable, not SQLite, or the wrong schema."""
+
+
+@dataclass(frozen=True)
+class CatalogueFiles:
+    main: Path
+    track_files: Path | None
+    search: Path | None
+
+
+def resolve_files(config):
+    """Check the configured files and return the ones to serve.
+
+    :raise CatalogueFileError: naming the file and what is wrong with it.
+    """
+    if not config.get("MAIN_DATABASE"):
+        raise CatalogueFileError(
+            "MUSIC_API_MAIN_DATABASE is not set: give the path to "
+            "main_database.sqlite3 (or use `make run` for a demo catalogue)"
+        )
+    main = Path(config["MAIN_DATABASE"])
+    check_schema(main, "main_database.sql")
+    track_files = _optional_beside(
+        main, config.get("TRACK_FILES_DATABASE"), "track_files.sqlite3"
+    )
+    if track_files is None:
+        log.warning(
+            "no track_files database at %s: track_files fields are left out",
+            config.get("TRACK_FILES_DATABASE") or main.parent / "track_files.sqlite3",
+        )
+    else:
+        check_schema(track_files, "track_files.sql")
+    return CatalogueFiles(main=main, track_files=track_files, search=None)
+
+
+def _optional_beside(main, configured, default_name):
+    """Return the configured path, or the default beside ``main`` if present.
+
+    A path the operator named explicitly must exist; the default may be absent.
+    """
+    if configured:
+        return Path(configured)
+    default = main.parent / default_name
+    return default if default.exists() else None
+
+
+def check_schema(path, ddl_name, *, immutable=True):
+    """Check that ``path`` is an SQLite file holding the shared schema ``ddl_name``.
+
+    Every table, column and index of the shared DDL must be present; extra
+    ones are allowed.
+
+    :raise CatalogueFileError: naming the file and what is wrong.
+    """
+    _check_is_sqlite_file(path)
+    expected = _schema_of(apsw.Connection(":memory:"), ddl_text(ddl_name))
+    try:
+        connection = apsw.Connection(
+            sqlite_uri(path, immutable=immutable),
+            flags=apsw.SQLITE_OPEN_READONLY | apsw.SQLITE_OPEN_URI,
+        )
+        try:
+            found = _schema_of(connection)
+        finally:
+            connection.close()
+    except apsw.Error as exc:
+        raise CatalogueFileError(f"{path}: cannot be read as SQLite ({exc})") from exc
+    missing = _missing_parts(expected, found)
+    if missing:
+        raise CatalogueFileError(
+            f"{path}: not the expected schema ({ddl_name}): missing {', '.join(missing)}"
+        )
+
+
+def ddl_text(ddl_name):
+    """Return the shared DDL text shipped in the package."""
+    return resources.files("app").joinpath("schema", ddl_name).read_text()
+
+
+def _check_is_sqlite_file(path):
+    if not path.exists():
+        raise CatalogueFileError(f"{path}: no such file")
+    if not path.is_file():
+        raise CatalogueFileError(f"{path}: not a regular file")
+    try:
+        with path.open("rb") as file:
+            header = file.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise CatalogueFileError(f"{path}: cannot be read ({exc.strerror})") from exc
+    if header != SQLITE_HEADER:
+        raise CatalogueFileError(f"{path}: not an SQLite database")
+
+
+def _schema_of(connection, ddl=None):
+    """Return {table: set of columns} and the set of index names of a database."""
+    if ddl is not None:
+        connection.execute(ddl)
+    tables = {}
+    for (name,) in connection.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table'"
+    ):
+        tables[name] = {
+            row[1] for row in connection.execute("SELECT * FROM pragma_table_info(?)", (name,))
+        }
+    indexes = {
+        name
+        for (name,) in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        )
+    }
+    return tables, indexes
+
+
+def _missing_parts(expected, found):
+    expected_tables, expected_indexes = expected
+    found_tables, found_indexes = found
+    missing = []
+    for table, columns in expected_tables.items():
+        if table not in found_tables:
+            missing.append(f"table {table}")
+            continue
+        missing.extend(
+            f"column {table}.{column}"
+            for column in sorted(columns - found_tables[table])
+        )
+    missing.extend(f"index {index}" for index in sorted(expected_indexes - found_indexes))
+    return missing

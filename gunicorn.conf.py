@@ -1,0 +1,12 @@
+"""gunicorn settings, read from the environment (see README, "Configuration")."""
+
+import os
+
+bind = os.environ.get("MUSIC_API_BIND", "127.0.0.1:8080")
+workers = int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 1))
+# The app (Flask, schemas, the OpenAPI document) is imported once in the
+# master and shared copy-on-write; database connections open in each worker
+# after the fork, on first use.
+preload_app = True
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", 30))
