@@ -1,0 +1,40 @@
+# The two commands a new user needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_DIR := var/demo
+export MUSIC_API_BIND ?= 127.0.0.1:8080
+
+.PHONY: install run test bench clean system-packages
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# Serves the files named by MUSIC_API_MAIN_DATABASE, or else a demo catalogue
+# built once under var/demo/.
+run: install
+	@if [ -z "$$MUSIC_API_MAIN_DATABASE" ]; then \
+		$(BIN)/music-metadata-api demo $(DEMO_DIR) && \
+		MUSIC_API_MAIN_DATABASE=$(DEMO_DIR)/main_database.sqlite3 \
+			exec $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app; \
+	else \
+		exec $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app; \
+	fi
+
+# Debian packages the integration tests run for real (nginx, Redis).
+system-packages:
+	@./.ci/system-packages
+
+test: install system-packages
+	$(BIN)/pytest
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,33 @@
+"""Keys of a catalogue worth showing a new user: popular and well connected."""
+
+import apsw
+
+from app.db import sqlite_uri
+
+# The most popular track that has an ISRC shared with another track, its
+# album and its first credited artist, all found through indexes.
+EXAMPLE = """
+SELECT tracks.id, tracks.external_id_isrc, albums.id, artists.id
+FROM tracks INDEXED BY tracks_popularity
+JOIN albums ON albums.rowid = tracks.album_rowid
+JOIN track_artists ON track_artists.track_rowid = tracks.rowid
+JOIN artists ON artists.rowid = track_artists.artist_rowid
+WHERE tracks.external_id_isrc <> ''
+  AND (SELECT count(*) FROM tracks AS same
+       WHERE same.external_id_isrc = tracks.external_id_isrc) > 1
+ORDER BY tracks.popularity DESC, tracks.rowid DESC
+LIMIT 1
+"""
+
+
+def example_keys(main_file):
+    """Return {"track", "isrc", "album", "artist"} ids from ``main_file``."""
+    connection = apsw.Connection(
+        sqlite_uri(main_file, immutable=True),
+        flags=apsw.SQLITE_OPEN_READONLY | apsw.SQLITE_OPEN_URI,
+    )
+    try:
+        row = connection.execute(EXAMPLE).fetchone()
+    finally:
+        connection.close()
+    return dict(zip(("track", "isrc", "album", "artist"), row))

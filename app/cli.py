@@ -1,0 +1,87 @@
+"""The ``music-metadata-api`` command: demo catalogues and file checks."""
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from app.files import CatalogueFileError
+
+DEMO_TRACKS = 50_000
+DEMO_SEED = 1
+
+
+@click.group()
+def main():
+    """Music Metadata API tools."""
+
+
+@main.command("generate")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--tracks", default=DEMO_TRACKS, show_default=True, help="How many tracks.")
+@click.option("--seed", default=DEMO_SEED, show_default=True, help="Random seed.")
+def generate(folder, tracks, seed):
+    """Write a generated catalogue (both files) into FOLDER."""
+    from app.demo import write_catalogue
+
+    counts = write_catalogue(
+        folder / "main_database.sqlite3",
+        folder / "track_files.sqlite3",
+        tracks=tracks,
+        seed=seed,
+        progress=True,
+    )
+    click.echo(f"wrote {folder}: " + ", ".join(f"{k} {v}" for k, v in counts.items()), err=True)
+
+
+@main.command("demo")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def demo(folder):
+    """Build the demo catalogue in FOLDER once, then print how to use it."""
+    main_file = folder / "main_database.sqlite3"
+    if not main_file.exists():
+        from app.demo import write_catalogue
+
+        click.echo(f"building a demo catalogue of {DEMO_TRACKS:,} tracks in {folder} …", err=True)
+        started = time.perf_counter()
+        write_catalogue(
+            main_file, folder / "track_files.sqlite3",
+            tracks=DEMO_TRACKS, seed=DEMO_SEED, progress=True,
+        )
+        click.echo(f"built in {time.perf_counter() - started:.1f} s", err=True)
+    click.echo(demo_usage(main_file, os.environ.get("MUSIC_API_BIND", "127.0.0.1:8080")))
+
+
+def demo_usage(main_file, bind):
+    """Return the URL of /docs and three curl commands that work on the demo."""
+    from app.catalog.examples import example_keys
+
+    keys = example_keys(main_file)
+    base = f"http://{bind}"
+    return "\n".join(
+        [
+            f"Serving the demo catalogue {main_file}",
+            f"  API documentation: {base}/docs",
+            "  Try:",
+            f"    curl {base}/lookup/isrc/{keys['isrc']}",
+            f"    curl {base}/lookup/album/{keys['album']}/tracks",
+            f"    curl -X POST {base}/batch/lookup -H 'Content-Type: application/json' "
+            f"-d '{{\"tracks\": [\"{keys['track']}\"], \"artists\": [\"{keys['artist']}\"]}}'",
+        ]
+    )
+
+
+@main.command("check")
+def check():
+    """Check the configured files (MUSIC_API_* variables) and exit non-zero if wrong."""
+    from app import create_app
+
+    try:
+        app = create_app()
+    except CatalogueFileError as error:
+        click.echo(f"music-metadata-api: {error}", err=True)
+        sys.exit(1)
+    files = app.extensions["catalogue_files"]
+    click.echo(f"ok: main {files.main}, track_files {files.track_files}, search {files.search}")
