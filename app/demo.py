@@ -26,7 +26,7 @@ from tqdm import tqdm
 
 CHUNK_ROWS = 5000            # rows buffered per table before an executemany
 ISRC_POOL_LIMIT = 1000       # recent shareable ISRCs kept (bounded memory)
-DIRT_FLOOR = 8               # expected minimum occurrences of each rare dirt kind
+DIRT_FLOOR = 12              # expected minimum occurrences of each rare dirt kind
 FIRST_THURSDAY_MS = 1741824000000   # 2025-03-13 00:00 UTC
 WEEK_MS = 7 * 86_400_000
 FETCH_WEEKS = 30             # Thursdays 2025-03-13 .. 2025-10-02 inclusive
@@ -172,6 +172,7 @@ class Rates:
         self.missing_track_file = floor(72_000 / 256e6, tracks)
         self.bad_language_json = floor(2e-5, tracks)
         self.empty_album_name = floor(8_609 / 58.6e6, albums)
+        self.empty_label = floor(0.01, albums)
         self.zero_release_date = floor(13_177 / 58.6e6, albums)
         self.bogus_year = floor(1e-4, albums)
         self.duplicate_image_set = floor(1e-3, albums)
@@ -179,7 +180,7 @@ class Rates:
         self.orphan_album_credit = floor(2e-6, albums)
         self.missing_album = floor(1e-6, albums)
         self.big_compilation = min(max(2e-4, 3 / albums), 0.05)  # each holds 50-120 tracks
-        self.wildcard_artist = floor(1e-4, artists)
+        self.wildcard_artist = 1e-4   # plus a fixed few, see CatalogueBuilder
         self.accented_artist = floor(0.01, artists)
 
 
@@ -201,6 +202,8 @@ class CatalogueBuilder:
         self.the_most_popular_track = self.rng.randrange(1, tracks + 1) if tracks >= 1000 else 0
         self.isrc_pool: list[list] = []   # [isrc, uses_left, popularity, last_album_rowid]
         self.track_file_rowid = 0
+        # Tests search artist names for literal % and _: a handful always exists.
+        self.wildcard_artist_rowids = set(self.rng.sample(range(2, self.artist_count + 1), 10))
 
     # --- small shared pieces -------------------------------------------------
     def fetched_at(self) -> int:
@@ -245,7 +248,7 @@ class CatalogueBuilder:
         rng, rates = self.rng, self.rates
         if rowid == 1:
             return "Various Artists"
-        if self.chance(rates.wildcard_artist):
+        if rowid in self.wildcard_artist_rowids or self.chance(rates.wildcard_artist):
             return rng.choice(WILDCARD_ARTISTS)
         if self.chance(rates.accented_artist):
             return rng.choice(ACCENTED_ARTISTS)
@@ -362,7 +365,7 @@ class CatalogueBuilder:
         rng = self.rng
         album_type, disc_sizes = self.album_shape(album_rowid, tracks_left)
         credited = self.album_artists(album_type)
-        label = "" if self.chance(0.01) else f"{self.word()} {rng.choice(('Records', 'Music', 'Recordings'))}"
+        label = "" if self.chance(self.rates.empty_label) else f"{self.word()} {rng.choice(('Records', 'Music', 'Recordings'))}"
         album_exists = not self.chance(self.rates.missing_album)   # else its tracks are orphans
         if album_exists:
             self.write_album(album_rowid, album_type, sum(disc_sizes), label)
