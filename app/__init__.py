@@ -21,9 +21,11 @@ def create_app(overrides=None):
     from app.config import DEFAULTS
     from app.config import ENV_PREFIX
     from app.files import resolve_files
+    from app.json_provider import FastJSONProvider
     from app.openapi import build_spec
 
     app = Flask(__name__, static_folder=None)
+    app.json = FastJSONProvider(app)
     app.config.from_mapping(DEFAULTS)
     app.config.from_prefixed_env(ENV_PREFIX)
     app.config.from_mapping(overrides or {})

@@ -5,28 +5,161 @@ document. Field order is the contract's order. Fields the contract marks
 "omitted when empty" are dropped when NULL, ``''`` or an empty list.
 """
 
+import contextvars
 import json
 
 from marshmallow import EXCLUDE
 from marshmallow import Schema
 from marshmallow import fields
-from marshmallow import post_dump
+from marshmallow import missing
 from marshmallow import validate
 
 from app.validation import SPOTIFY_ID_PATTERN
 from app.validation import normalise_isrc
 
-EMPTY_VALUES = (None, "", [])
+# What one top-level dump has already made of each shared object:
+# {(schema class, id(object)): (object, dumped)}. None outside a dump.
+_dumped_once = contextvars.ContextVar("dumped_once", default=None)
 
 
-class JsonArray(fields.List):
-    """A text column holding a JSON array; anything that is not one dumps as None."""
+class RowSchema(Schema):
+    """A schema over the catalogue's rows, which are plain dicts.
+
+    Dumping a row reads each key straight from the dict and hands the value
+    to the field's own ``_serialize``, skipping marshmallow's generic
+    per-field accessor chain (``serialize`` → ``get_value`` →
+    ``get_attribute`` → ``utils.get_value``), which was most of the cost of
+    a batch answer. Every dump also opens the memo of :class:`DumpedOnce`.
+    """
+
+    def get_attribute(self, obj, attr, default):
+        if type(obj) is dict:
+            return obj.get(attr, default)
+        return super().get_attribute(obj, attr, default)
+
+    def dump(self, obj, *, many=None):
+        if _dumped_once.get() is not None:
+            return super().dump(obj, many=many)
+        token = _dumped_once.set({})
+        try:
+            return super().dump(obj, many=many)
+        finally:
+            _dumped_once.reset(token)
+
+    def _serialize(self, obj, *, many=False):
+        # The same contract as marshmallow 4's Schema._serialize (pinned <5).
+        if many and obj is not None:
+            return [self._serialize(item) for item in obj]
+        plan = self.__dict__.get("_row_plan")
+        if plan is None:
+            plan = self._row_plan = _row_plan(self.dump_fields)
+        if plan is False or type(obj) is not dict:
+            return super()._serialize(obj)
+        dumped = {}
+        for name, key, field, unchanged_type, omit_when in plan:
+            value = obj.get(name, missing)
+            if value is missing:
+                continue
+            if type(value) is not unchanged_type:
+                value = field._serialize(value, name, obj)
+            if omit_when is not None and value in omit_when:
+                continue
+            dumped[key] = value
+        return dumped
+
+
+def _row_plan(dump_fields):
+    """Return (attribute, key, field, unchanged type, values that omit it) per
+    field, or False when a field needs marshmallow's generic path (another
+    attribute, a default, or no attribute at all)."""
+    plan = []
+    for name, field in dump_fields.items():
+        if field.attribute is not None or field.dump_default is not missing or not field._CHECK_ATTRIBUTE:
+            return False
+        key = field.data_key if field.data_key is not None else name
+        plan.append((name, key, field, _unchanged_type(field), getattr(field, "omit_when", None)))
+    return tuple(plan)
+
+
+def _unchanged_type(field):
+    """The value type a field dumps as itself (``str(s)`` is ``s``, ``int(i)``
+    is ``i``), so the call can be skipped; None when every value needs it."""
+    serialize = type(field)._serialize
+    if serialize is fields.String._serialize:
+        return str
+    if serialize is fields.Integer._serialize and not field.as_string:
+        return int
+    return None
+
+
+class DumpedOnce(fields.Nested):
+    """A nested object that many parents share (an album by its tracks, an
+    artist by its tracks and albums): dumped once per top-level dump, and the
+    result reused by every parent that holds the same object."""
+
+    def _serialize(self, nested_obj, attr, obj, **kwargs):
+        memo = _dumped_once.get()
+        if memo is None or nested_obj is None:
+            return super()._serialize(nested_obj, attr, obj, **kwargs)
+        key = (self.nested, id(nested_obj))
+        seen = memo.get(key)
+        if seen is None:
+            # The object is kept with its dump so its id cannot be reused
+            # by another object while the memo lives.
+            seen = memo[key] = (nested_obj, super()._serialize(nested_obj, attr, obj, **kwargs))
+        return seen[1]
+
+
+class Omitted:
+    """Mixin: the field is left out of the object when its dumped value is
+    one of ``omit_when``."""
+
+    omit_when = ()
+
+    def serialize(self, attr, obj, accessor=None, **kwargs):
+        value = super().serialize(attr, obj, accessor, **kwargs)
+        return missing if value in self.omit_when else value
+
+
+class OmittedWhenEmpty(Omitted):
+    """The contract's "omitted when empty": None, ``''`` or ``[]``."""
+
+    # A frozenset cannot hold [], and ``in`` on a tuple compares with ==,
+    # so 0 and False stay (0 == '' is false).
+    omit_when = (None, "", [])
+
+
+class OmittedWhenNull(Omitted):
+    """Left out when None, kept when false."""
+
+    omit_when = (None,)
+
+
+class OptionalString(OmittedWhenEmpty, fields.String):
+    pass
+
+
+class OptionalList(OmittedWhenEmpty, fields.List):
+    pass
+
+
+class StoredNumber(float):
+    """A non-integer number read from a stored JSON array.
+
+    Written exactly like a float by the stdlib encoder; being a subclass,
+    it makes the fast encoder (app.json_provider) hand the answer to the
+    stdlib, whose float text (``1e-07``, ``NaN``) is the contract's.
+    """
+
+
+class JsonArray(OmittedWhenEmpty, fields.List):
+    """A text column holding a JSON array; anything that is not one is omitted."""
 
     def _serialize(self, value, attr, obj, **kwargs):
         if value is None:
             return None
         try:
-            parsed = json.loads(value)
+            parsed = json.loads(value, parse_float=StoredNumber, parse_constant=StoredNumber)
         except (TypeError, ValueError):
             return None
         if not isinstance(parsed, list):
@@ -41,79 +174,63 @@ class IntegerBoolean(fields.Boolean):
         return None if value is None else bool(value)
 
 
-class OmitEmptySchema(Schema):
-    """Drops ``omit_when_empty`` fields holding an empty value, ``omit_when_null``
-    fields holding None."""
-
-    omit_when_empty = ()
-    omit_when_null = ()
-
-    @post_dump
-    def _omit_empty(self, data, **kwargs):
-        for name in self.omit_when_empty:
-            if name in data and data[name] in EMPTY_VALUES:
-                del data[name]
-        for name in self.omit_when_null:
-            if name in data and data[name] is None:
-                del data[name]
-        return data
+class OptionalIntegerBoolean(OmittedWhenNull, IntegerBoolean):
+    pass
 
 
-class ImageSchema(Schema):
+class ImageSchema(RowSchema):
     url = fields.String(required=True)
     width = fields.Integer(required=True)
     height = fields.Integer(required=True)
 
 
-class ArtistSchema(OmitEmptySchema):
-    omit_when_empty = ("genres", "images")
+def image_list():
+    return OptionalList(fields.Nested(ImageSchema), metadata={"description": "widest first"})
 
+
+def artist_list():
+    return OptionalList(DumpedOnce(ArtistSchema), metadata={"description": "credit order"})
+
+
+class ArtistSchema(RowSchema):
     id = fields.String(required=True)
     name = fields.String(required=True)
     followers = fields.Integer(required=True)
     popularity = fields.Integer(required=True)
-    genres = fields.List(fields.String())
-    images = fields.List(fields.Nested(ImageSchema), metadata={"description": "widest first"})
+    genres = OptionalList(fields.String())
+    images = image_list()
 
 
-class AlbumSchema(OmitEmptySchema):
-    omit_when_empty = ("upc", "copyright", "copyright_p", "images", "artists")
-
+class AlbumSchema(RowSchema):
     id = fields.String(required=True)
     name = fields.String(required=True)
     type = fields.String(required=True, metadata={"example": "album"})
     label = fields.String(required=True)
     release_date = fields.String(required=True, metadata={"example": "1987-08-17"})
     release_date_precision = fields.String(required=True, metadata={"example": "day"})
-    upc = fields.String()
+    upc = OptionalString()
     total_tracks = fields.Integer(required=True)
-    copyright = fields.String()
-    copyright_p = fields.String()
-    images = fields.List(fields.Nested(ImageSchema), metadata={"description": "widest first"})
-    artists = fields.List(fields.Nested(ArtistSchema), metadata={"description": "credit order"})
+    copyright = OptionalString()
+    copyright_p = OptionalString()
+    images = image_list()
+    artists = artist_list()
 
 
-class TrackSchema(OmitEmptySchema):
-    omit_when_empty = (
-        "isrc", "preview_url", "artists", "original_title", "version_title",
-        "languages", "artist_roles",
-    )
-    omit_when_null = ("has_lyrics",)
-
+class TrackSchema(RowSchema):
     id = fields.String(required=True)
     name = fields.String(required=True)
-    isrc = fields.String()
+    isrc = OptionalString()
     duration_ms = fields.Integer(required=True)
     explicit = IntegerBoolean(required=True)
     track_number = fields.Integer(required=True)
     disc_number = fields.Integer(required=True)
     popularity = fields.Integer(required=True)
-    preview_url = fields.String()
-    album = fields.Nested(AlbumSchema)
-    artists = fields.List(fields.Nested(ArtistSchema), metadata={"description": "credit order"})
-    original_title = fields.String()
-    version_title = fields.String()
-    has_lyrics = IntegerBoolean()
+    preview_url = OptionalString()
+    album = DumpedOnce(AlbumSchema)
+    artists = artist_list()
+    original_title = OptionalString()
+    version_title = OptionalString()
+    has_lyrics = OptionalIntegerBoolean()
     languages = JsonArray(fields.String(), metadata={"example": ["en"]})
     artist_roles = JsonArray(fields.Raw(), metadata={"description": "elements as stored"})
 
@@ -161,10 +278,10 @@ class BatchRequestSchema(Schema):
     isrcs = fields.List(Isrc(), allow_none=True)
 
 
-class BatchResponseSchema(Schema):
+class BatchResponseSchema(RowSchema):
     tracks = fields.Dict(keys=fields.String(), values=fields.Nested(TrackSchema))
-    artists = fields.Dict(keys=fields.String(), values=fields.Nested(ArtistSchema))
-    albums = fields.Dict(keys=fields.String(), values=fields.Nested(AlbumSchema))
+    artists = fields.Dict(keys=fields.String(), values=DumpedOnce(ArtistSchema))
+    albums = fields.Dict(keys=fields.String(), values=DumpedOnce(AlbumSchema))
     isrcs = fields.Dict(
         keys=fields.String(), values=fields.List(fields.Nested(TrackSchema))
     )
@@ -191,3 +308,4 @@ artist_schema = ArtistSchema()
 artists_schema = ArtistSchema(many=True)
 album_schema = AlbumSchema()
 batch_request_schema = BatchRequestSchema()
+batch_response_schema = BatchResponseSchema()

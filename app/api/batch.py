@@ -12,11 +12,8 @@ from app.db import get_db
 from app.db import has_track_files
 from app.errors import ApiError
 from app.schemas import BatchRequestSchema
-from app.schemas import album_schema
-from app.schemas import artist_schema
 from app.schemas import batch_request_schema
-from app.schemas import track_schema
-from app.schemas import tracks_schema
+from app.schemas import batch_response_schema
 
 bp = Blueprint("batch", __name__)
 
@@ -29,20 +26,18 @@ def batch_lookup():
     wanted = _parse_body()
     connection = get_db()
     with_files = has_track_files()
-    answer = {}
+    found = {}
     if "tracks" in wanted:
-        found = tracks.tracks_by_id(connection, wanted["tracks"], with_files=with_files)
-        answer["tracks"] = {key: track_schema.dump(value) for key, value in found.items()}
+        found["tracks"] = tracks.tracks_by_id(connection, wanted["tracks"], with_files=with_files)
     if "artists" in wanted:
-        found = artists.artists_by_id(connection, wanted["artists"])
-        answer["artists"] = {key: artist_schema.dump(value) for key, value in found.items()}
+        found["artists"] = artists.artists_by_id(connection, wanted["artists"])
     if "albums" in wanted:
-        found = albums.albums_by_id_whole(connection, wanted["albums"])
-        answer["albums"] = {key: album_schema.dump(value) for key, value in found.items()}
+        found["albums"] = albums.albums_by_id_whole(connection, wanted["albums"])
     if "isrcs" in wanted:
-        found = tracks.tracks_by_isrc(connection, wanted["isrcs"], with_files=with_files)
-        answer["isrcs"] = {key: tracks_schema.dump(value) for key, value in found.items()}
-    return jsonify(answer)
+        found["isrcs"] = tracks.tracks_by_isrc(connection, wanted["isrcs"], with_files=with_files)
+    # One dump for the whole answer, so an album or artist that several
+    # entries share is dumped once.
+    return jsonify(batch_response_schema.dump(found))
 
 
 def _parse_body():

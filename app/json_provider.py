@@ -1,0 +1,47 @@
+"""Flask's JSON answers written by orjson, byte for byte what the stdlib writes.
+
+Encoding was about a sixth of the time of a large batch answer; orjson does
+the same work in C several times faster. The answers hold str, int, bool,
+None, lists and dicts, which both encoders write identically in the
+compact, unsorted, non-ASCII-escaping form the app uses. For anything
+orjson refuses (integers over 64 bits, datetimes, dataclasses, subclasses
+of the basic types, float subclasses such as
+:class:`app.schemas.StoredNumber`), the stdlib encoder of
+:class:`DefaultJSONProvider` writes the whole answer as before.
+
+Plain floats are the one thing both accept but write differently (orjson
+``1e-7``, the stdlib ``1e-07``; NaN as null): no answer holds one, because
+the schemas dump integers and numbers read from stored JSON arrays are
+parsed as :class:`app.schemas.StoredNumber`.
+"""
+
+import orjson
+from flask.json.provider import DefaultJSONProvider
+
+# Types orjson would write its own way are handed back to us, so the
+# stdlib (with Flask's own rules for them) writes the whole answer.
+ORJSON_OPTIONS = (
+    orjson.OPT_PASSTHROUGH_DATACLASS
+    | orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_SUBCLASS
+)
+
+
+class FastJSONProvider(DefaultJSONProvider):
+    """The default provider with orjson on the fast path of :meth:`response`."""
+
+    def response(self, *args, **kwargs):
+        obj = self._prepare_response_obj(args, kwargs)
+        if self.compact and not self.sort_keys and not self.ensure_ascii:
+            encoded = _orjson_or_none(obj)
+            if encoded is not None:
+                # Flask ends every JSON answer with a newline.
+                return self._app.response_class(encoded + b"\n", mimetype=self.mimetype)
+        return super().response(obj)
+
+
+def _orjson_or_none(obj):
+    try:
+        return orjson.dumps(obj, option=ORJSON_OPTIONS)
+    except orjson.JSONEncodeError:
+        return None
