@@ -33,8 +33,15 @@ system-packages:
 test: install system-packages
 	$(BIN)/pytest
 
-bench: install
-	$(BIN)/python -m bench
+# Benchmarks (bench/, results in docs/PERFORMANCE.md): wrk from Debian, the
+# peer (Datasette) from the bench extra. Catalogues are cached in BENCH_DIR.
+bench: install $(VENV)/.bench-installed
+	@command -v wrk >/dev/null || ./.ci/bench-packages
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+$(VENV)/.bench-installed: setup.cfg
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $@
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,139 @@
+"""``python -m bench`` (``make bench``): run every suite of the package in one
+go and write the results into docs/PERFORMANCE.md (and as JSON under
+BENCH_DIR/results/).
+
+A suite is any module of this package with a ``run(context)`` function
+returning report sections; it is found here without being listed.
+"""
+
+import argparse
+import contextlib
+import datetime
+import importlib
+import json
+import os
+import pkgutil
+import platform
+import sys
+from dataclasses import dataclass
+from dataclasses import field
+
+import apsw
+
+import bench
+from bench import report
+from bench.catalogues import bench_dir
+from bench.catalogues import ensure_catalogue
+from bench.load import run_wrk
+from bench.servers import gunicorn
+
+DEFAULT_TRACKS = (1_000_000, 10_000_000)
+
+
+@dataclass
+class BenchContext:
+    """What a suite gets: the catalogues (smallest first), the run's limits,
+    and helpers to start the service and load it."""
+
+    catalogues: list
+    seconds: float
+    connections: int
+    workers: int
+    raw: dict = field(default_factory=dict)
+
+    def service_env(self, catalogue, **overrides):
+        # Production settings, except a rate limit no benchmark reaches: the
+        # limiter still runs on every request, but one client IP sending
+        # thousands of requests a second is what a benchmark is.
+        env = {
+            "MUSIC_API_MAIN_DATABASE": catalogue.main,
+            "MUSIC_API_RATELIMIT_DEFAULT": "1000000 per second",
+        }
+        env.update(overrides)
+        return env
+
+    def service(self, catalogue, **overrides):
+        """Run the service (``wsgi:app``) over ``catalogue``; a context manager."""
+        return gunicorn(
+            "wsgi:app", self.service_env(catalogue, **overrides),
+            workers=self.workers, ready_path="/health",
+        )
+
+    def load(self, base_url, requests, *, rate=0, seconds=None, connections=None):
+        return run_wrk(
+            base_url, requests, connections=connections or self.connections,
+            seconds=seconds or self.seconds, rate=rate,
+        )
+
+
+def find_suites(selected=None):
+    suites = []
+    for module_info in pkgutil.iter_modules(bench.__path__):
+        if module_info.name.startswith("_") or (selected and module_info.name not in selected):
+            continue
+        module = importlib.import_module(f"bench.{module_info.name}")
+        if callable(getattr(module, "run", None)):
+            suites.append(module)
+    return suites
+
+
+def machine_section(context, started, load_before, load_after):
+    lines = [
+        f"- run started {started:%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, SQLite {apsw.sqlite_lib_version()}, "
+        f"{context.workers} gunicorn workers, wrk with {context.connections} connections, "
+        f"{context.seconds:g} s per measurement",
+        f"- load average (uptime) before: {load_before}; after: {load_after}",
+    ]
+    return report.Section("machine", "The run", "\n".join(lines))
+
+
+def load_average():
+    with open("/proc/loadavg") as file:
+        return " ".join(file.read().split()[:3])
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--tracks", default=",".join(map(str, DEFAULT_TRACKS)),
+                        help="catalogue sizes, comma-separated (default: %(default)s)")
+    parser.add_argument("--seconds", type=float, default=10, help="length of each load run")
+    parser.add_argument("--connections", type=int, default=8, help="wrk connections")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="gunicorn workers (default: one per core, as in production)")
+    parser.add_argument("--suite", action="append", help="run only this suite (repeatable)")
+    parser.add_argument("--no-docs", action="store_true", help="do not write docs/PERFORMANCE.md")
+    parser.add_argument("--quick", action="store_true",
+                        help="try the harness: a 50k catalogue, 3 s runs, no docs")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.tracks, args.seconds, args.no_docs = "50000", 3, True
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    started = datetime.datetime.now(datetime.UTC)
+    catalogues = [ensure_catalogue(int(size)) for size in sorted(args.tracks.split(","), key=int)]
+    context = BenchContext(catalogues, args.seconds, args.connections, args.workers)
+    load_before = load_average()
+    sections = []
+    for suite in find_suites(args.suite):
+        print(f"bench: suite {suite.__name__}", flush=True)
+        sections.extend(suite.run(context))
+    sections.insert(0, machine_section(context, started, load_before, load_average()))
+    for section in sections:
+        print("\n" + section.markdown())
+    results = bench_dir() / "results"
+    results.mkdir(parents=True, exist_ok=True)
+    raw_file = results / f"{started:%Y%m%dT%H%M%S}.json"
+    raw_file.write_text(json.dumps(context.raw, indent=1, default=str))
+    print(f"\nbench: raw results in {raw_file}")
+    if not args.no_docs:
+        report.write_sections(sections)
+        print(f"bench: wrote {report.DOCUMENT}")
+
+
+if __name__ == "__main__":
+    with contextlib.suppress(KeyboardInterrupt):
+        sys.exit(main())
