@@ -245,7 +245,8 @@ class CatalogueBuilder:
                 image = self.hex(24)
                 for size, prefix in ((640, "ab6761610000e5eb"), (320, "ab67616100005174"),
                                      (160, "ab6761610000f178")):
-                    sinks["artist_images"].add((rowid, size, size, f"https://i.scdn.co/image/{prefix}{image}"))
+                    url = f"https://i.scdn.co/image/{prefix}{image}"
+                    sinks["artist_images"].add((rowid, size, size, url))
 
     # --- albums ----------------------------------------------------------------
     def album_shape(self, album_rowid: int, tracks_left: int) -> tuple[str, list[int]]:
@@ -334,12 +335,14 @@ class CatalogueBuilder:
         rng = self.rng
         album_type, disc_sizes = self.album_shape(album_rowid, tracks_left)
         credited = self.album_artists(album_type)
-        label = "" if self.chance(self.rates.empty_label) else f"{self.word()} {rng.choice(('Records', 'Music', 'Recordings'))}"
+        label = "" if self.chance(self.rates.empty_label) else \
+            f"{self.word()} {rng.choice(('Records', 'Music', 'Recordings'))}"
         # A few small albums have no row: their tracks are orphans, as in the real data.
         album_exists = sum(disc_sizes) > 3 or not self.chance(self.rates.missing_album)
         if album_exists:
             self.write_album(album_rowid, album_type, sum(disc_sizes), label)
-        album = AlbumContext(album_rowid, self.fetched_at(), self.market_rowid(), album_type, credited[0], label)
+        album = AlbumContext(album_rowid, self.fetched_at(), self.market_rowid(), album_type,
+                             credited[0], label)
         featured: set[int] = set()
         rowid = first_track_rowid
         for disc_number, disc_size in enumerate(disc_sizes, 1):
