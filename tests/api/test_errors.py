@@ -30,6 +30,9 @@ def test_rate_limit_is_429_with_retry_after(main_file):
     client = make_app(main_file, RATELIMIT_ENABLED=True, RATELIMIT_DEFAULT="3 per minute").test_client()
     answers = [client.get("/lookup/isrc/ZZ0000000000") for _ in range(4)]
     assert [answer.status_code for answer in answers[:3]] == [200, 200, 200]
+    assert answers[0].headers["X-RateLimit-Limit"] == "3"
+    assert [int(a.headers["X-RateLimit-Remaining"]) for a in answers[:3]] == [2, 1, 0]
+    assert int(answers[0].headers["X-RateLimit-Reset"]) > 0
     error = assert_error(answers[3], 429)
     assert "rate limit" in error["message"]
     assert int(answers[3].headers["Retry-After"]) > 0
