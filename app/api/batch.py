@@ -11,6 +11,7 @@ from app.catalog import tracks
 from app.db import get_db
 from app.db import has_track_files
 from app.errors import ApiError
+from app.schemas import BATCH_MAX_ITEMS
 from app.schemas import BatchRequestSchema
 from app.schemas import album_schema
 from app.schemas import artist_schema
@@ -20,7 +21,6 @@ from app.schemas import tracks_schema
 
 bp = Blueprint("batch", __name__)
 
-MAX_ITEMS = 400
 LOOKUP_KINDS = tuple(BatchRequestSchema().fields)
 
 
@@ -54,8 +54,8 @@ def _parse_body():
     if not isinstance(body, dict):
         raise ApiError("invalid request body", fields={"body": ["must be a JSON object"]})
     sent = sum(len(body[kind]) for kind in LOOKUP_KINDS if isinstance(body.get(kind), list))
-    if sent > MAX_ITEMS:
-        raise ApiError(f"maximum {MAX_ITEMS} total items allowed")
+    if sent > BATCH_MAX_ITEMS:
+        raise ApiError(f"maximum {BATCH_MAX_ITEMS} total items allowed")
     try:
         lists = batch_request_schema.load(body)
     except ValidationError as error:
