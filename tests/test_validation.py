@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from app.errors import ApiError
 from app.validation import bounded_int
+from app.validation import QUERY_WHITESPACE
 from app.validation import normalise_isrc
 from app.validation import search_query
 
@@ -44,9 +45,10 @@ def test_normalised_isrcs_are_always_canonical(text):
     assert isrc is None or (len(isrc) == 12 and set(isrc) <= set(ISRC_CHARACTERS))
 
 
-@given(st.text(max_size=300))
+@given(st.text(alphabet=st.sampled_from(list(QUERY_WHITESPACE) + ["a", "é", "\u00a0", "_"]), max_size=300)
+       | st.text(max_size=300))
 def test_search_query_accepts_exactly_2_to_200_trimmed_characters(text):
-    trimmed = text.strip()
+    trimmed = text.strip(QUERY_WHITESPACE)
     if 2 <= len(trimmed) <= 200:
         assert search_query({"q": text}) == trimmed
     else:
