@@ -11,11 +11,12 @@ SPOTIFY_ID_REGEX = r"^[0-9A-Za-z]{22}$"
 ISRC_INPUT_REGEX = r"^[- ]*(?:[0-9A-Za-z][- ]*){12}$"
 # Whitespace trimmed from a query, and the same set as a regex class, so the
 # published pattern says exactly what is accepted: 2 to 200 characters once
-# trimmed.
+# trimmed, and no NUL (SQLite would end the LIKE pattern there, matching all).
 QUERY_WHITESPACE = " \t\n\v\f\r"
 _SPACE = r"[ \t\n\v\f\r]"
-_NOT_SPACE = r"[^ \t\n\v\f\r]"
-QUERY_REGEX = rf"^{_SPACE}*{_NOT_SPACE}[\s\S]{{0,198}}{_NOT_SPACE}{_SPACE}*$"
+_NOT_SPACE = r"[^ \t\n\v\f\r\u0000]"
+_NOT_NUL = r"[^\u0000]"
+QUERY_REGEX = rf"^{_SPACE}*{_NOT_SPACE}{_NOT_NUL}{{0,198}}{_NOT_SPACE}{_SPACE}*$"
 INTEGER_PATTERN = re.compile(r"-?[0-9]{1,12}")
 
 SPOTIFY_ID_PATTERN = re.compile(SPOTIFY_ID_REGEX)
@@ -68,6 +69,8 @@ def search_query(args):
     q = args.get("q")
     if q is None:
         raise ApiError("q parameter required")
+    if "\x00" in q:
+        raise ApiError("query must not contain NUL characters")
     q = q.strip(QUERY_WHITESPACE)
     if len(q) < QUERY_MIN_CHARACTERS:
         raise ApiError(f"query must be at least {QUERY_MIN_CHARACTERS} characters")
