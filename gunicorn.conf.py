@@ -10,3 +10,7 @@ workers = int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 1))
 preload_app = True
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", 30))
+# gunicorn 24+ opens a control socket at one fixed per-user path; several
+# instances on one host (two behind nginx, the tests) would fight over it,
+# and nothing here uses it.
+control_socket_disable = True

@@ -11,6 +11,7 @@ def create_app(overrides=None):
 
     :raise app.files.CatalogueFileError: when a configured file is missing or wrong.
     """
+    from app import db
     from app import errors
     from app import limits
     from app.api import batch
@@ -36,6 +37,7 @@ def create_app(overrides=None):
 
     app.extensions["catalogue_files"] = resolve_files(app.config)
     app.extensions["openapi"] = build_spec()
+    db.init_app(app)
     errors.init_app(app)
     limits.init_app(app)
     app.register_blueprint(lookup.bp, url_prefix="/lookup")

@@ -24,8 +24,6 @@ SEARCH_SCHEMA = "search"
 # How many SQLite VM steps pass between two looks at the clock.
 PROGRESS_STEPS = 1000
 
-_local = threading.local()
-
 
 class QueryTimeout(Exception):
     """A statement ran past its time limit and was interrupted."""
@@ -75,29 +73,36 @@ def _prepare_connection(connection, schemas, mmap_size, cache_size_kib):
         connection.execute(f"PRAGMA {schema}.cache_size = {-int(cache_size_kib)}")
 
 
+def init_app(app):
+    # Each app keeps its own connections, one per thread.
+    app.extensions["catalogue_connections"] = threading.local()
+
+
 def get_db():
     """Return this process's (and thread's) catalogue connection.
 
     Connections are keyed by process id as well, so a connection made before
     a fork is never used by the child.
     """
+    local = current_app.extensions["catalogue_connections"]
     pid = os.getpid()
-    if getattr(_local, "pid", None) != pid or _local.connection is None:
+    if getattr(local, "pid", None) != pid or local.connection is None:
         config = current_app.config
-        _local.connection = open_catalogue(
+        local.connection = open_catalogue(
             current_app.extensions["catalogue_files"],
             immutable=config["SQLITE_IMMUTABLE"],
             mmap_size=config["SQLITE_MMAP_SIZE"],
             cache_size_kib=config["SQLITE_CACHE_SIZE_KIB"],
         )
-        _local.pid = pid
-    return _local.connection
+        local.pid = pid
+    return local.connection
 
 
 def close_db():
     """Close this thread's connection, so the next request opens a fresh one."""
-    connection = getattr(_local, "connection", None)
-    _local.connection = None
+    local = current_app.extensions["catalogue_connections"]
+    connection = getattr(local, "connection", None)
+    local.connection = None
     if connection is not None:
         with contextlib.suppress(apsw.Error):
             connection.close()

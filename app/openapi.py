@@ -7,15 +7,16 @@ from app import schemas
 from app.validation import DEFAULT_LIMIT
 from app.validation import LIMIT_RANGE
 from app.validation import OFFSET_RANGE
-from app.validation import QUERY_MAX_CHARACTERS
-from app.validation import QUERY_MIN_CHARACTERS
+from app.validation import ISRC_INPUT_REGEX
+from app.validation import QUERY_REGEX
+from app.validation import SPOTIFY_ID_REGEX
 
 SPOTIFY_ID_PARAMETER = {
     "name": "id",
     "in": "path",
     "required": True,
     "description": "Spotify id: 22 characters of [0-9A-Za-z]",
-    "schema": {"type": "string", "pattern": "^[0-9A-Za-z]{22}$"},
+    "schema": {"type": "string", "pattern": SPOTIFY_ID_REGEX},
 }
 
 ISRC_PARAMETER = {
@@ -24,7 +25,7 @@ ISRC_PARAMETER = {
     "required": True,
     "description": "ISRC; spaces and hyphens are removed and letters upper-cased "
     "before the lookup (us-um7-24-09273 → USUM72409273)",
-    "schema": {"type": "string", "example": "USUM72409273"},
+    "schema": {"type": "string", "pattern": ISRC_INPUT_REGEX, "example": "USUM72409273"},
 }
 
 SEARCH_PARAMETERS = [
@@ -32,12 +33,9 @@ SEARCH_PARAMETERS = [
         "name": "q",
         "in": "query",
         "required": True,
-        "description": "text the name must contain; trimmed",
-        "schema": {
-            "type": "string",
-            "minLength": QUERY_MIN_CHARACTERS,
-            "maxLength": QUERY_MAX_CHARACTERS,
-        },
+        "description": "text the name must contain: 2 to 200 characters once "
+        "surrounding whitespace is trimmed",
+        "schema": {"type": "string", "pattern": QUERY_REGEX},
     },
     {
         "name": "limit",
@@ -171,7 +169,8 @@ def build_spec():
         info={"description": "Read-only lookups over the 2025-07 Spotify metadata snapshot."},
     )
     for name, schema in SCHEMAS.items():
-        spec.components.schema(name, schema=schema)
+        extra = schemas.BATCH_REQUEST_RULES if name == "BatchRequest" else None
+        spec.components.schema(name, component=extra, schema=schema)
     for path, operations in PATHS.items():
         spec.path(path=path, operations=operations)
     return spec

@@ -84,7 +84,8 @@ def tracks_by_isrc(connection, isrcs, *, with_files):
 
 def tracks_of_album(connection, album_rowid, *, with_files):
     """Return the album's tracks by disc, then track number."""
-    return _load(connection, connection.execute(TRACKS_OF_ALBUM, (album_rowid,)), with_files)
+    rows = connection.execute(TRACKS_OF_ALBUM, (album_rowid,))
+    return _load(connection, rows, with_files, with_album=False)
 
 
 def search_tracks_by_scan(connection, pattern, limit, offset, *, with_files):
@@ -93,10 +94,12 @@ def search_tracks_by_scan(connection, pattern, limit, offset, *, with_files):
     return _load(connection, rows, with_files)
 
 
-def _load(connection, rows, with_files):
+def _load(connection, rows, with_files, with_album=True):
     """Turn joined track+album rows into whole tracks with a fixed number of statements."""
     tracks, albums = _split_rows(rows)
-    album_credits = albums_sql.add_images_and_credits(connection, list(albums.values()))
+    album_credits = (
+        albums_sql.add_images_and_credits(connection, albums.values()) if with_album else {}
+    )
     track_credits = group_distinct(
         connection.execute(CREDITS, (key_list(track["rowid"] for track in tracks),))
     )
