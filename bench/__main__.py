@@ -39,6 +39,10 @@ class BenchContext:
     seconds: float
     connections: int
     workers: int
+    # Experiments: extra environment for the service only, and another
+    # checkout to serve from (to compare a change against its parent).
+    service_overrides: dict = field(default_factory=dict)
+    service_tree: str = ""
     raw: dict = field(default_factory=dict)
 
     def service_env(self, catalogue, **overrides):
@@ -49,21 +53,30 @@ class BenchContext:
             "MUSIC_API_MAIN_DATABASE": catalogue.main,
             "MUSIC_API_RATELIMIT_DEFAULT": "1000000 per second",
         }
+        env.update(self.service_overrides)
         env.update(overrides)
+        if self.service_tree:
+            env["PYTHONPATH"] = self.service_tree
         return env
 
     def service(self, catalogue, **overrides):
         """Run the service (``wsgi:app``) over ``catalogue``; a context manager."""
         return gunicorn(
             "wsgi:app", self.service_env(catalogue, **overrides),
-            workers=self.workers, ready_path="/health",
+            workers=self.workers, ready_path="/health", cwd=self.service_tree or None,
         )
 
-    def load(self, base_url, requests, *, rate=0, seconds=None, connections=None):
-        return run_wrk(
-            base_url, requests, connections=connections or self.connections,
+    def load(self, server, requests, *, rate=0, seconds=None, connections=None):
+        """Load ``server`` with ``requests``; the result includes the server's
+        CPU time per request."""
+        cpu_before = server.cpu_seconds()
+        result = run_wrk(
+            server.base_url, requests, connections=connections or self.connections,
             seconds=seconds or self.seconds, rate=rate,
         )
+        if result.requests:
+            result.server_cpu_ms = (server.cpu_seconds() - cpu_before) * 1000 / result.requests
+        return result
 
 
 def find_suites(selected=None):
@@ -83,6 +96,8 @@ def machine_section(context, started, load_before, load_after):
         f"Python {platform.python_version()}, SQLite {apsw.sqlite_lib_version()}, "
         f"{context.workers} gunicorn workers, wrk with {context.connections} connections, "
         f"{context.seconds:g} s per measurement",
+        f"- service experiment: env {context.service_overrides or 'none'}, "
+        f"tree {context.service_tree or 'this checkout'}",
         f"- load average (uptime) before: {load_before}; after: {load_after}",
     ]
     return report.Section("machine", "The run", "\n".join(lines))
@@ -102,12 +117,19 @@ def parse_args(argv):
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="gunicorn workers (default: one per core, as in production)")
     parser.add_argument("--suite", action="append", help="run only this suite (repeatable)")
+    parser.add_argument("--service-env", action="append", default=[], metavar="NAME=VALUE",
+                        help="experiment: extra environment for the service only (implies --no-docs)")
+    parser.add_argument("--service-tree", default="", metavar="DIR",
+                        help="experiment: serve the app from another checkout (implies --no-docs)")
     parser.add_argument("--no-docs", action="store_true", help="do not write docs/PERFORMANCE.md")
     parser.add_argument("--quick", action="store_true",
                         help="try the harness: a 50k catalogue, 3 s runs, no docs")
     args = parser.parse_args(argv)
     if args.quick:
         args.tracks, args.seconds, args.no_docs = "50000", 3, True
+    if args.service_env or args.service_tree:
+        # The documented tables describe the service as shipped.
+        args.no_docs = True
     return args
 
 
@@ -115,7 +137,11 @@ def main(argv=None):
     args = parse_args(argv)
     started = datetime.datetime.now(datetime.UTC)
     catalogues = [ensure_catalogue(int(size)) for size in sorted(args.tracks.split(","), key=int)]
-    context = BenchContext(catalogues, args.seconds, args.connections, args.workers)
+    context = BenchContext(
+        catalogues, args.seconds, args.connections, args.workers,
+        service_overrides=dict(item.split("=", 1) for item in args.service_env),
+        service_tree=args.service_tree,
+    )
     load_before = load_average()
     sections = []
     for suite in find_suites(args.suite):

@@ -35,6 +35,8 @@ class LoadResult:
     max_ms: float
     mean_ms: float
     bytes: int
+    # Filled in by the caller when it knows the server's processes.
+    server_cpu_ms: float = 0.0
 
     @property
     def rps(self):
@@ -58,7 +60,7 @@ def run_wrk(base_url, requests, *, connections, seconds, rate=0, timeout_s=10):
     try:
         completed = subprocess.run(
             [
-                "wrk", f"-t{WRK_THREADS}", f"-c{connections}", f"-d{seconds}s",
+                "wrk", f"-t{WRK_THREADS}", f"-c{connections}", f"-d{max(1, round(seconds))}s",
                 f"--timeout={timeout_s}s", "-s", str(LUA_SCRIPT), base_url,
                 "--", requests_file, str(rate), str(WRK_THREADS),
             ],

@@ -28,6 +28,14 @@ class Server:
         """The gunicorn workers: the master's children."""
         return [pid for pid in _all_pids() if _parent_pid(pid) == self.process.pid]
 
+    def cpu_seconds(self):
+        """CPU time (user + system) used so far by the master and its workers.
+
+        On a shared machine this is steadier than throughput: a request costs
+        about the same CPU however many other processes want the cores.
+        """
+        return sum(_cpu_seconds(pid) for pid in [self.process.pid] + self.worker_pids())
+
     def worker_memory(self):
         """Return the largest worker's {"rss_mb", "anon_mb", "file_mb"}.
 
@@ -48,8 +56,9 @@ def free_port():
 
 
 @contextlib.contextmanager
-def gunicorn(app_spec, env=None, *, workers, worker_class=None, ready_path="/"):
-    """Run ``gunicorn -c gunicorn.conf.py APP_SPEC`` with the production settings."""
+def gunicorn(app_spec, env=None, *, workers, worker_class=None, ready_path="/", cwd=None):
+    """Run ``gunicorn -c gunicorn.conf.py APP_SPEC`` with the production settings
+    (from ``cwd``, the repository by default)."""
     port = free_port()
     environment = dict(os.environ, MUSIC_API_BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY=str(workers))
     environment.update({name: str(value) for name, value in (env or {}).items()})
@@ -58,7 +67,7 @@ def gunicorn(app_spec, env=None, *, workers, worker_class=None, ready_path="/"):
         command += ["--worker-class", worker_class]
     log = tempfile.NamedTemporaryFile(prefix="bench-gunicorn-", suffix=".log", delete=False)
     process = subprocess.Popen(
-        command + [app_spec], cwd=REPO, env=environment,
+        command + [app_spec], cwd=cwd or REPO, env=environment,
         stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     server = Server(process, f"http://127.0.0.1:{port}")
@@ -106,6 +115,16 @@ def _parent_pid(pid):
         return None
     # The command name may hold spaces; the fields after its ")" do not.
     return int(stat.rsplit(")", 1)[1].split()[1])
+
+
+def _cpu_seconds(pid):
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = stat.rsplit(")", 1)[1].split()
+    # utime and stime, fields 14 and 15 of proc(5), in clock ticks.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _memory_mb(pid):
