@@ -18,6 +18,7 @@ from app.db import sqlite_uri
 log = logging.getLogger(__name__)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+HEADER_SIZE = 100
 
 
 class CatalogueFileError(Exception):
@@ -107,11 +108,31 @@ def _check_is_sqlite_file(path):
         raise CatalogueFileError(f"{path}: not a regular file")
     try:
         with path.open("rb") as file:
-            header = file.read(len(SQLITE_HEADER))
+            header = file.read(HEADER_SIZE)
     except OSError as exc:
         raise CatalogueFileError(f"{path}: cannot be read ({exc.strerror})") from exc
-    if header != SQLITE_HEADER:
+    if not header.startswith(SQLITE_HEADER) or len(header) < HEADER_SIZE:
         raise CatalogueFileError(f"{path}: not an SQLite database")
+    expected_size = _size_from_header(header)
+    actual_size = path.stat().st_size
+    if expected_size is not None and actual_size < expected_size:
+        raise CatalogueFileError(
+            f"{path}: truncated ({actual_size} bytes; its header says {expected_size})"
+        )
+
+
+def _size_from_header(header):
+    """Return the file size the header promises, or None if it does not say.
+
+    The page count at offset 28 is only valid when the "version-valid-for"
+    number at offset 92 equals the change counter at offset 24.
+    """
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    change_counter = header[24:28]
+    if header[92:96] != change_counter:
+        return None
+    return page_size * int.from_bytes(header[28:32], "big")
 
 
 def _schema_of(connection, ddl=None):
