@@ -8,6 +8,7 @@ import unicodedata
 import pytest
 import requests
 
+from app.catalog import search as search_sql
 from app.db import get_db
 from app.search_index import build_search_index
 from conftest import assert_error
@@ -215,3 +216,11 @@ def test_gunicorn_serves_from_the_index(main_file, index_file):
             server.base_url + "/search/artist", params={"q": "beyonce"}, timeout=10
         ).json()
         assert found and all(fold(artist["name"]).startswith("beyonce") for artist in found)
+
+
+@pytest.mark.parametrize(("kind", "q"), [("track", "corazon"), ("artist", "beyonce"), ("album", "summer nigh")])
+def test_long_prefixes_match_the_same_with_or_without_expansion(indexed, monkeypatch, kind, q):
+    expanded = found_ids(indexed, kind, q, limit=50)
+    monkeypatch.setattr(search_sql, "MAX_COMPLETIONS", 0)
+    assert found_ids(indexed, kind, q, limit=50) == expanded
+    assert expanded

@@ -231,7 +231,7 @@ def read_meta(connection, schema="main"):
 
 
 def search_tracks(connection, q, limit, offset, *, with_files):
-    """Tracks matching ``q`` through the index, best first (see RANKED_PAGE)."""
+    """Tracks matching ``q`` through the index, best first (see TIERS)."""
     words = query_words(connection, q)
     if not words:
         return []
