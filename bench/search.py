@@ -175,8 +175,8 @@ def percentiles(values):
 
 def summarise(samples):
     rows = {}
-    every = [elapsed for values in samples.values() for elapsed, _ in values]
-    for category, values in [*samples.items(), ("all", [(e, 0) for e in every])]:
+    every = [sample for values in samples.values() for sample in values]
+    for category, values in [*samples.items(), ("all", every)]:
         times = [elapsed for elapsed, _ in values]
         rows[category] = {
             **{key: round(value, 1) for key, value in percentiles(times).items()},
