@@ -53,7 +53,7 @@ def test_readme_examples_answer_on_the_demo(demo):
     assert len(examples) >= 3
     with running_gunicorn({"MUSIC_API_MAIN_DATABASE": folder / "main_database.sqlite3"}) as server:
         for command in examples:
-            argv = shlex.split(command.replace(README_URL, server.base_url))
+            argv = shlex.split(command.replace(README_URL, server.base_url), comments=True)
             result = subprocess.run(
                 argv[:1] + ["--silent", "--show-error", "--fail", "--max-time", "30"] + argv[1:],
                 capture_output=True, text=True, timeout=60,
