@@ -6,6 +6,10 @@ import re
 import unicodedata
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
 import requests
 
 from app.catalog import search as search_sql
@@ -235,3 +239,17 @@ def test_long_prefixes_match_the_same_with_or_without_expansion(indexed, oracle,
     monkeypatch.setattr(search_sql, "MAX_COMPLETIONS", 0)
     assert found_ids(indexed, kind, q, limit=50) == expanded
     assert expanded
+
+
+FTS_SYNTAX = st.lists(
+    st.sampled_from(list('ab "*()-+:^{}.,') + ["OR ", "AND ", "NOT ", "NEAR(", "é", "love "]),
+    min_size=1, max_size=12,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(q=st.text(min_size=1, max_size=40) | FTS_SYNTAX, kind=st.sampled_from(["track", "artist", "album"]))
+def test_any_query_is_answered_never_500(indexed, q, kind):
+    # FTS5 query syntax ("OR", quotes, parentheses, *) in q must stay text.
+    response = indexed.get(f"/search/{kind}", query_string={"q": q, "limit": 5})
+    assert response.status_code in (200, 400), response.get_data(as_text=True)
