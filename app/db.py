@@ -29,6 +29,10 @@ class QueryTimeout(Exception):
     """A statement ran past its time limit and was interrupted."""
 
 
+class FileUnavailable(Exception):
+    """A catalogue file is missing or cannot be read right now."""
+
+
 def sqlite_uri(path, *, immutable):
     """Return the URI that opens ``path`` read-only, immutable if asked.
 
@@ -85,17 +89,43 @@ def get_db():
     a fork is never used by the child.
     """
     local = current_app.extensions["catalogue_connections"]
-    pid = os.getpid()
-    if getattr(local, "pid", None) != pid or local.connection is None:
+    files = current_app.extensions["catalogue_files"]
+    identity = files_identity(files)
+    if getattr(local, "identity", None) != identity:
+        close_db()
+    if getattr(local, "pid", None) != identity[0] or local.connection is None:
         config = current_app.config
         local.connection = open_catalogue(
-            current_app.extensions["catalogue_files"],
+            files,
             immutable=config["SQLITE_IMMUTABLE"],
             mmap_size=config["SQLITE_MMAP_SIZE"],
             cache_size_kib=config["SQLITE_CACHE_SIZE_KIB"],
         )
-        local.pid = pid
+        local.pid = identity[0]
+        local.identity = identity
     return local.connection
+
+
+def files_identity(files):
+    """Return (pid, then device, inode, size and mtime of each file).
+
+    Checked before every request (a few microseconds of stat): a file that was
+    replaced, restored or cut short gets a fresh connection rather than one
+    whose memory map points past the file's new end, where a read would kill
+    the worker with SIGBUS.
+
+    :raise FileUnavailable: when a file is gone or cannot be stat'ed.
+    """
+    identity = [os.getpid()]
+    for path in (files.main, files.track_files, files.search):
+        if path is None:
+            continue
+        try:
+            status = os.stat(path)
+        except OSError as exc:
+            raise FileUnavailable(f"{path}: {exc.strerror}") from exc
+        identity.append((status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns))
+    return tuple(identity)
 
 
 def close_db():
@@ -103,6 +133,7 @@ def close_db():
     local = current_app.extensions["catalogue_connections"]
     connection = getattr(local, "connection", None)
     local.connection = None
+    local.identity = None
     if connection is not None:
         with contextlib.suppress(apsw.Error):
             connection.close()
@@ -133,6 +164,7 @@ def time_limit(connection, milliseconds):
 
 # Errors that mean a file went missing or bad under the running server.
 UNAVAILABLE_ERRORS = (
+    FileUnavailable,
     apsw.IOError,
     apsw.CorruptError,
     apsw.NotADBError,

@@ -33,8 +33,11 @@ SEARCH_PARAMETERS = [
         "name": "q",
         "in": "query",
         "required": True,
-        "description": "text the name must contain: 2 to 200 characters once "
-        "surrounding whitespace is trimmed",
+        "description": "2 to 200 characters once surrounding whitespace is trimmed. "
+        "With a search index: every word must match, the "
+        "last as a prefix, ignoring case and accents; whole words, then prefixes, "
+        "then matches inside a word (words of 3+ characters). Without one (see "
+        "/health `search`): names containing q, ASCII case-insensitive",
         "schema": {"type": "string", "pattern": QUERY_REGEX},
     },
     {
@@ -115,12 +118,16 @@ PATHS = {
         "An album's tracks by disc, then track number (without album)",
         [SPOTIFY_ID_PARAMETER], _ok("the tracks", _array("Track")), 400, 404,
     ),
+    "/search/album": _get(
+        "Albums whose name matches q, most popular first",
+        SEARCH_PARAMETERS, _ok("matching albums", _array("Album")), 400, 408,
+    ),
     "/search/artist": _get(
-        "Artists whose name contains q, most followers first",
+        "Artists whose name matches q, most followers first",
         SEARCH_PARAMETERS, _ok("matching artists", _array("Artist")), 400, 408,
     ),
     "/search/track": _get(
-        "Tracks whose name contains q, most popular first",
+        "Tracks whose name matches q, most popular first",
         SEARCH_PARAMETERS, _ok("matching tracks", _array("Track")), 400, 408,
     ),
     "/batch/lookup": {

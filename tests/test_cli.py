@@ -30,10 +30,10 @@ def curl_commands(text):
     return [line.strip() for line in text.splitlines() if line.strip().startswith("curl ")]
 
 
-def test_demo_prints_docs_url_and_three_examples(demo):
+def test_demo_prints_docs_url_and_examples(demo):
     folder, output = demo
     assert f"{README_URL}/docs" in output
-    assert len(curl_commands(output)) == 3
+    assert len(curl_commands(output)) >= 3
     assert (folder / "main_database.sqlite3").exists()
     assert (folder / "track_files.sqlite3").exists()
 
@@ -53,7 +53,7 @@ def test_readme_examples_answer_on_the_demo(demo):
     assert len(examples) >= 3
     with running_gunicorn({"MUSIC_API_MAIN_DATABASE": folder / "main_database.sqlite3"}) as server:
         for command in examples:
-            argv = shlex.split(command.replace(README_URL, server.base_url))
+            argv = shlex.split(command.replace(README_URL, server.base_url), comments=True)
             result = subprocess.run(
                 argv[:1] + ["--silent", "--show-error", "--fail", "--max-time", "30"] + argv[1:],
                 capture_output=True, text=True, timeout=60,

@@ -30,6 +30,14 @@ TRACKS_BY_ID = f"""{SELECT_TRACKS}
 WHERE tracks.id IN (SELECT value FROM json_each(?))
 """
 
+# In the order of the given rowids (a search's ranking).
+TRACKS_BY_ROWID = f"""
+SELECT {TRACK_COLUMNS}, {albums_sql.ALBUM_COLUMNS}
+FROM json_each(?) AS wanted
+JOIN tracks ON tracks.rowid = wanted.value {ALBUM_JOIN}
+ORDER BY wanted.key
+"""
+
 TRACKS_BY_ISRC = f"""{SELECT_TRACKS}
 WHERE tracks.external_id_isrc IN (SELECT value FROM json_each(?))
 {MOST_POPULAR_FIRST}
@@ -70,6 +78,11 @@ def tracks_by_id(connection, ids, *, with_files):
     """Return {id: track} for the ids that exist and whose album exists."""
     tracks = _load(connection, connection.execute(TRACKS_BY_ID, (key_list(ids),)), with_files)
     return {track["id"]: track for track in tracks}
+
+
+def tracks_by_rowid(connection, rowids, *, with_files):
+    """Return the tracks with these rowids, in the order given; missing ones are left out."""
+    return _load(connection, connection.execute(TRACKS_BY_ROWID, (key_list(rowids),)), with_files)
 
 
 def tracks_by_isrc(connection, isrcs, *, with_files):
