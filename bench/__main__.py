@@ -100,7 +100,7 @@ def machine_section(context, started, load_before, load_after):
         f"tree {context.service_tree or 'this checkout'}",
         f"- load average (uptime) before: {load_before}; after: {load_after}",
     ]
-    return report.Section("machine", "The run", "\n".join(lines))
+    return report.Section("run", "The run", "\n".join(lines))
 
 
 def load_average():
