@@ -53,9 +53,13 @@ def main(argv=None):
         with context.service(catalogue) as server:
             for route in args.routes.split(","):
                 report(name, route, context.load(server, requests[route]))
+            memory = server.worker_memory()
+            print(f"| {name} | worker memory | RSS {memory['rss_mb']:.0f} MB, "
+                  f"private {memory['anon_mb']:.0f} MB | | | | |", flush=True)
 
 
 def report(name, route, result):
+    """One Markdown row: variant, route, req/s, server CPU ms/request, p50, p99, errors."""
     print(f"| {name} | {route} | {result.rps:,.0f} | {result.server_cpu_ms:.3f} | "
           f"{result.p50_ms:.2f} | {result.p99_ms:.2f} | {result.errors} |", flush=True)
 
