@@ -20,4 +20,5 @@ control_socket_disable = True
 # at the same CPU per request (docs/PERFORMANCE.md). Each thread opens its
 # own catalogue connection; idle kept-alive connections hold no thread.
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
-threads = int(os.environ.get("GUNICORN_THREADS", 4))
+# gunicorn silently turns "sync" into gthread when threads > 1.
+threads = int(os.environ.get("GUNICORN_THREADS", 4 if worker_class == "gthread" else 1))
