@@ -16,9 +16,10 @@ graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", 30))
 control_socket_disable = True
 # Threaded workers keep HTTP connections alive between requests, so a client
 # sending many (a bulk job, a proxy) does not pay a TCP connect and close per
-# request: `make bench` measured about twice the throughput of sync workers
-# at the same CPU per request (docs/PERFORMANCE.md). Each thread opens its
-# own catalogue connection; idle kept-alive connections hold no thread.
+# request: `make bench` measured about twice the throughput of sync workers;
+# 2 threads cost the same CPU per request as sync, 4 cost more (GIL
+# hand-offs) (docs/PERFORMANCE.md). Each thread opens its own catalogue
+# connection; idle kept-alive connections hold no thread.
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 # gunicorn silently turns "sync" into gthread when threads > 1.
-threads = int(os.environ.get("GUNICORN_THREADS", 4 if worker_class == "gthread" else 1))
+threads = int(os.environ.get("GUNICORN_THREADS", 2 if worker_class == "gthread" else 1))
