@@ -14,6 +14,7 @@ import json
 import os
 import pkgutil
 import platform
+import signal
 import sys
 from dataclasses import dataclass
 from dataclasses import field
@@ -160,6 +161,12 @@ def main(argv=None):
         print(f"bench: wrote {report.DOCUMENT}")
 
 
+def _exit_on_sigterm(signum, frame):
+    # As SystemExit, so every server's context manager still stops it.
+    sys.exit(128 + signum)
+
+
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     with contextlib.suppress(KeyboardInterrupt):
         sys.exit(main())
