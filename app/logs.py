@@ -17,6 +17,7 @@ import uuid
 from flask import g
 from flask import has_request_context
 from flask import request
+from pythonjsonlogger.json import JsonFormatter
 
 REQUEST_ID_HEADER = "X-Request-ID"
 
@@ -40,20 +41,22 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+def json_formatter():
+    """The formatter of every line: level, logger, pid, message, time, then extras."""
+    return JsonFormatter(
+        "%(levelname)s %(name)s %(process)d %(message)s",
+        rename_fields={"levelname": "level", "name": "logger", "process": "pid"},
+        timestamp="time",
+    )
+
+
 def logging_config(level="INFO"):
     """Return the :func:`logging.config.dictConfig` mapping for JSON lines at ``level``."""
     return {
         "version": 1,
         "disable_existing_loggers": False,
         "filters": {"request_id": {"()": RequestIdFilter}},
-        "formatters": {
-            "json": {
-                "()": "pythonjsonlogger.json.JsonFormatter",
-                "fmt": "%(levelname)s %(name)s %(process)d %(message)s",
-                "rename_fields": {"levelname": "level", "name": "logger", "process": "pid"},
-                "timestamp": "time",
-            }
-        },
+        "formatters": {"json": {"()": json_formatter}},
         "handlers": {
             HANDLER_NAME: {
                 "class": "logging.StreamHandler",
