@@ -62,10 +62,12 @@ def wait_for(predicate, timeout=WAIT_S):
 def test_settings_come_from_the_environment(main_file):
     env = service_env(main_file, GUNICORN_WORKER_CLASS="sync", WEB_CONCURRENCY=3)
     with running_gunicorn(env, workers=3) as server:
-        assert wait_for(lambda: len(worker_pids(server.process.pid)) == 3)
+        assert wait_for(lambda: server.log().count("Booting worker") >= 3)
         messages = [line["message"] for line in log_lines(server)]
+        workers = worker_pids(server.process.pid)
     assert "Using worker: sync" in messages
     assert sum(message.startswith("Booting worker") for message in messages) == 3
+    assert len(workers) == 3
 
 
 def test_sighup_replaces_every_worker_and_fails_no_request(main_file, lookup_paths):
