@@ -38,8 +38,9 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", 5))
 # spreading the restarts so the workers never all restart at once.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 20000))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", 2000))
-# gunicorn 27's control socket has one default path per user, which several
-# instances on one host (and the tests) would share; signals do the same job.
+# gunicorn 24+ opens a control socket at one fixed per-user path; several
+# instances on one host (two behind nginx, the tests) would fight over it,
+# and nothing here uses it.
 control_socket_disable = True
 logconfig_dict = logging_config(os.environ.get("MUSIC_API_LOG_LEVEL", "INFO"))
 

@@ -12,6 +12,7 @@ def create_app(overrides=None):
     :raise app.files.CatalogueFileError: when a configured file is missing or wrong.
     """
     from app import cors
+    from app import db
     from app import errors
     from app import http_cache
     from app import limits
@@ -39,6 +40,7 @@ def create_app(overrides=None):
 
     app.extensions["catalogue_files"] = resolve_files(app.config)
     app.extensions["openapi"] = build_spec()
+    db.init_app(app)
     errors.init_app(app)
     # Request ids, logs and metrics first: their hooks then see every
     # request, including one the rate limit turns away.

@@ -1,9 +1,10 @@
-"""The ``music-metadata-api`` command: demo catalogues and file checks."""
+"""The ``music-metadata-api`` command: demo catalogues, the search index, file checks."""
 
 import os
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote_plus
 
 import click
 
@@ -11,6 +12,8 @@ from app.files import CatalogueFileError
 
 DEMO_TRACKS = 50_000
 DEMO_SEED = 1
+# A search the demo catalogue answers: accents and case folded, last word a prefix.
+DEMO_SEARCH = "corazon ma"
 
 
 @click.group()
@@ -51,7 +54,63 @@ def demo(folder):
             tracks=DEMO_TRACKS, seed=DEMO_SEED, progress=True,
         )
         click.echo(f"built in {time.perf_counter() - started:.1f} s", err=True)
+    _ensure_search_index(main_file)
     click.echo(demo_usage(main_file, os.environ.get("MUSIC_API_BIND", "127.0.0.1:8080")))
+
+
+def _ensure_search_index(main_file):
+    """Build the demo's search index unless a current one is already beside it."""
+    from app.files import check_search_index
+    from app.search_index import default_index_path
+
+    index_path = default_index_path(main_file)
+    if index_path.exists():
+        try:
+            check_search_index(index_path, main_file)
+            return
+        except CatalogueFileError as error:
+            click.echo(f"rebuilding the search index: {error}", err=True)
+    _build_index(main_file, index_path)
+
+
+def _build_index(main_file, index_path):
+    from app.search_index import build_search_index
+
+    click.echo(f"building the search index of {main_file} …", err=True)
+    report = build_search_index(main_file, index_path, progress=True)
+    rows = ", ".join(f"{report[kind]:,} {kind}" for kind in ("tracks", "albums", "artists"))
+    click.echo(
+        f"wrote {index_path}: {rows}; {report['bytes'] / 1e6:,.1f} MB in "
+        f"{report['seconds']:.1f} s, peak memory {report['peak_rss_bytes'] / 1e6:,.0f} MB",
+        err=True,
+    )
+
+
+@main.command("build-search-index")
+@click.option(
+    "--main-database", envvar="MUSIC_API_MAIN_DATABASE", required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="main_database.sqlite3 to index (default: $MUSIC_API_MAIN_DATABASE).",
+)
+@click.option(
+    "--output", envvar="MUSIC_API_SEARCH_DATABASE", default=None,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Index file to write (default: $MUSIC_API_SEARCH_DATABASE, else "
+    "search.sqlite3 beside the main file).",
+)
+def build_search_index_command(main_database, output):
+    """Build the search index of the main file (read-only) into a sidecar file.
+
+    The index is written under a temporary name and renamed only when
+    complete, so the service never sees a half-built one.
+    """
+    from app.search_index import default_index_path
+
+    try:
+        _build_index(main_database, output or default_index_path(main_database))
+    except CatalogueFileError as error:
+        click.echo(f"music-metadata-api: {error}", err=True)
+        sys.exit(1)
 
 
 def demo_usage(main_file, bind):
@@ -65,6 +124,7 @@ def demo_usage(main_file, bind):
             f"Serving the demo catalogue {main_file}",
             f"  API documentation: {base}/docs",
             "  Try:",
+            f"    curl '{base}/search/track?q={quote_plus(DEMO_SEARCH)}&limit=3'",
             f"    curl {base}/lookup/isrc/{keys['isrc']}",
             f"    curl {base}/lookup/album/{keys['album']}/tracks",
             f"    curl -X POST {base}/batch/lookup -H 'Content-Type: application/json' "

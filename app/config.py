@@ -37,8 +37,9 @@ SETTINGS = (
         "SEARCH_DATABASE",
         None,
         "Path to the search index built by `music-metadata-api "
-        "build-search-index`. Default: search.sqlite3 beside the main file. "
-        "Without it search falls back to a time-limited scan.",
+        "build-search-index`. Default: search.sqlite3 beside the main file, "
+        "when present. Without it search falls back to a time-limited scan; "
+        "an index built from another main file stops start-up.",
     ),
     Setting(
         "BIND",

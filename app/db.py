@@ -24,11 +24,13 @@ SEARCH_SCHEMA = "search"
 # How many SQLite VM steps pass between two looks at the clock.
 PROGRESS_STEPS = 1000
 
-_local = threading.local()
-
 
 class QueryTimeout(Exception):
     """A statement ran past its time limit and was interrupted."""
+
+
+class FileUnavailable(Exception):
+    """A catalogue file is missing or cannot be read right now."""
 
 
 def sqlite_uri(path, *, immutable):
@@ -111,10 +113,14 @@ def _trace_sql(connection, usage):
     connection.trace_v2(apsw.SQLITE_TRACE_STMT | apsw.SQLITE_TRACE_PROFILE, usage.time_statement)
 
 
+# Each thread's SqlUsage; a thread's connections are only used by that thread.
+_sql_usage_by_thread = threading.local()
+
+
 def _thread_sql_usage():
-    usage = getattr(_local, "sql_usage", None)
+    usage = getattr(_sql_usage_by_thread, "usage", None)
     if usage is None:
-        usage = _local.sql_usage = SqlUsage()
+        usage = _sql_usage_by_thread.usage = SqlUsage()
     return usage
 
 
@@ -124,29 +130,63 @@ def sql_usage():
     return usage.statements, usage.nanoseconds
 
 
+def init_app(app):
+    # Each app keeps its own connections, one per thread.
+    app.extensions["catalogue_connections"] = threading.local()
+
+
 def get_db():
     """Return this process's (and thread's) catalogue connection.
 
     Connections are keyed by process id as well, so a connection made before
     a fork is never used by the child.
     """
-    pid = os.getpid()
-    if getattr(_local, "pid", None) != pid or _local.connection is None:
+    local = current_app.extensions["catalogue_connections"]
+    files = current_app.extensions["catalogue_files"]
+    identity = files_identity(files)
+    if getattr(local, "identity", None) != identity:
+        close_db()
+    if getattr(local, "pid", None) != identity[0] or local.connection is None:
         config = current_app.config
-        _local.connection = open_catalogue(
-            current_app.extensions["catalogue_files"],
+        local.connection = open_catalogue(
+            files,
             immutable=config["SQLITE_IMMUTABLE"],
             mmap_size=config["SQLITE_MMAP_SIZE"],
             cache_size_kib=config["SQLITE_CACHE_SIZE_KIB"],
         )
-        _local.pid = pid
-    return _local.connection
+        local.pid = identity[0]
+        local.identity = identity
+    return local.connection
+
+
+def files_identity(files):
+    """Return (pid, then device, inode, size and mtime of each file).
+
+    Checked before every request (a few microseconds of stat): a file that was
+    replaced, restored or cut short gets a fresh connection rather than one
+    whose memory map points past the file's new end, where a read would kill
+    the worker with SIGBUS.
+
+    :raise FileUnavailable: when a file is gone or cannot be stat'ed.
+    """
+    identity = [os.getpid()]
+    for path in (files.main, files.track_files, files.search):
+        if path is None:
+            continue
+        try:
+            status = os.stat(path)
+        except OSError as exc:
+            raise FileUnavailable(f"{path}: {exc.strerror}") from exc
+        identity.append((status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns))
+    return tuple(identity)
 
 
 def close_db():
     """Close this thread's connection, so the next request opens a fresh one."""
-    connection = getattr(_local, "connection", None)
-    _local.connection = None
+    local = current_app.extensions["catalogue_connections"]
+    connection = getattr(local, "connection", None)
+    local.connection = None
+    local.identity = None
     if connection is not None:
         with contextlib.suppress(apsw.Error):
             connection.close()
@@ -177,6 +217,7 @@ def time_limit(connection, milliseconds):
 
 # Errors that mean a file went missing or bad under the running server.
 UNAVAILABLE_ERRORS = (
+    FileUnavailable,
     apsw.IOError,
     apsw.CorruptError,
     apsw.NotADBError,

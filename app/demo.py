@@ -2,7 +2,7 @@
 
 `write_catalogue` builds the two SQLite files the service reads
 (main_database and track_files) with the exact DDL shipped in app/schema,
-filled with invented rows that follow docs DATA-NOTES: the real formats, the
+filled with invented rows that follow the shared DATA-NOTES: the real formats, the
 real distributions and the real dirt (empty names, '0000' dates, NULL ISRCs,
 duplicate link rows, orphans, malformed JSON...). Rare kinds of dirt get a
 floor so that even a catalogue of ~2,000 tracks holds each kind a few times.
@@ -13,6 +13,7 @@ everything, so the same seed and size always give the same rows.
 """
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sqlite3
@@ -21,8 +22,14 @@ import time
 from importlib import resources
 from pathlib import Path
 from random import Random
+from typing import NamedTuple
 
 from tqdm import tqdm
+
+from app.demo_vocabulary import (
+    ACCENTED_ARTISTS, ACCENTED_WORDS, BAD_LANGUAGE_JSON, COMMON_WORDS, COUNTRIES, FIRST_NAMES,
+    GENRE_PREFIXES, GENRE_STEMS, ISRC_PREFIXES, LANGUAGES, LITERAL_WILDCARD_WORDS,
+    NON_ARRAY_LANGUAGE_JSON, SYLLABLES, VERSION_SUFFIXES, VERSION_TITLES, WILDCARD_ARTISTS)
 
 CHUNK_ROWS = 5000            # rows buffered per table before an executemany
 ISRC_POOL_LIMIT = 1000       # recent shareable ISRCs kept (bounded memory)
@@ -30,68 +37,8 @@ DIRT_FLOOR = 12              # expected minimum occurrences of each rare dirt ki
 FIRST_THURSDAY_MS = 1741824000000   # 2025-03-13 00:00 UTC
 WEEK_MS = 7 * 86_400_000
 FETCH_WEEKS = 30             # Thursdays 2025-03-13 .. 2025-10-02 inclusive
-
-MAIN_COLUMNS = {
-    "artists": "rowid,id,fetched_at,name,followers_total,popularity",
-    "artist_genres": "artist_rowid,genre",
-    "artist_images": "artist_rowid,width,height,url",
-    "artist_albums": "artist_rowid,album_rowid,is_appears_on,is_implicit_appears_on,index_in_album",
-    "available_markets": "rowid,available_markets",
-    "albums": "rowid,id,fetched_at,name,album_type,available_markets_rowid,external_id_upc,"
-              "copyright_c,copyright_p,label,popularity,release_date,release_date_precision,"
-              "total_tracks,external_id_amgid",
-    "album_images": "album_rowid,width,height,url",
-    "tracks": "rowid,id,fetched_at,name,preview_url,album_rowid,track_number,external_id_isrc,"
-              "popularity,available_markets_rowid,disc_number,duration_ms,explicit",
-    "track_artists": "track_rowid,artist_rowid",
-}
-TRACK_FILES_COLUMNS = (
-    "rowid,track_id,filename,reencoded_kbit_vbr,fetched_at,session_country,sha256_original,"
-    "sha256_with_embedded_meta,status,isrc_has_download,track_popularity,secondary_priority,"
-    "prefixed_ogg_packet,alternatives,file_id_ogg_vorbis_96,file_id_ogg_vorbis_160,"
-    "file_id_ogg_vorbis_320,file_id_aac_24,language_of_performance,artist_roles,has_lyrics,"
-    "licensor,original_title,version_title,file_id_mp3_96,content_ratings,filesize_bytes")
-
-# --- vocabulary: common words so searches hit, accents, and literal % and _ ---
-COMMON_WORDS = (
-    "love night you me baby heart dance time life world dream fire rain summer home blue "
-    "light away forever tonight girl boy money gold river road sun moon star wild young "
-    "run feel good sweet dark city back down high lost alone again stay free hold the my "
-    "of in on your all we one way day song sky ocean rose angel devil paradise shadow").split()
-ACCENTED_WORDS = (
-    "corazón canción mañana café été für schön niño amor señorita déjà naïve über "
-    "mädchen coração são garçon rêve lágrimas pequeña noël fiancé smörgåsbord björk "
-    "café São Zürich mañanita dolor").split()
-LITERAL_WILDCARD_WORDS = ("100%", "50%_off", "snake_case", "c_u_l8r", "99%", "__init__")
-SYLLABLES = ("ka lo mi ra ven tor sa el an dre is mar li ño bé ró crü mö ste ga "
-             "xi zu pe ta ny ol ur fe dé qui").split()
-FIRST_NAMES = "Anna Ben Carla Diego Elif Femi Greta Hugo Ines Jonas Kemi Lars Maya Noé Oskar Zoë".split()
-ACCENTED_ARTISTS = ("Beyoncé", "Sigur Rós", "Mötley Crüe", "Björk", "Motörhead", "Maná",
-                    "Café Tacvba", "Héroes del Silencio", "Céline Dion", "Antonín Dvořák")
-WILDCARD_ARTISTS = ("100% Pure", "DJ_Snake_Fan", "50%Off", "x_x", "Half_Life 99%")
-VERSION_SUFFIXES = (" - Remastered 2011", " - Live", " - Radio Edit", " - Acoustic", " - Remix")
-VERSION_TITLES = ("Remastered 2011", "Remastered 2009", "Live", "Radio Edit", "Mono Version")
-GENRE_STEMS = ("pop rock hip hop rap jazz soul funk metal punk house techno trance folk "
-               "country blues reggae ska dub disco trap drill r&b gospel grunge emo "
-               "cumbia salsa tango samba forro fado schlager chanson k-pop j-pop "
-               "afrobeats dancehall ambient").split()
-GENRE_PREFIXES = ("", "indie ", "dark ", "deep ", "modern ", "classic ", "alt ", "uk ",
-                  "latin ", "german ", "french ", "nordic ", "brazilian ", "lo-fi ",
-                  "experimental ", "melodic ", "progressive ", "chill ", "hard ", "soft ",
-                  "swedish ", "italian ")
-COUNTRIES = ("AD AE AG AL AM AO AR AT AU AZ BA BB BD BE BF BG BH BI BJ BN BO BR BS BT BW BY "
-             "BZ CA CD CG CH CI CL CM CO CR CV CW CY CZ DE DJ DK DM DO DZ EC EE EG ES ET FI "
-             "FJ FM FR GA GB GD GE GH GM GN GQ GR GT GW GY HK HN HR HT HU ID IE IL IN IQ IS "
-             "IT JM JO JP KE KG KH KI KM KN KR KW KZ LA LB LC LI LK LR LS LT LU LV LY MA MC "
-             "MD ME MG MH MK ML MN MO MR MT MU MV MW MX MY MZ NA NE NG NI NL NO NP NR NZ OM "
-             "PA PE PG PH PK PL PS PT PW PY QA RO RS RW SA SB SC SE SG SI SK SL SM SN SR ST "
-             "SV SZ TD TG TH TJ TL TN TO TR TT TV TW TZ UA UG US UY UZ VC VE VN VU WS XK ZA "
-             "ZM ZW").split()
-ISRC_PREFIXES = ("US", "GB", "DE", "FR", "SE", "JP", "BR", "QM", "QZ", "NL", "UK")
-BAD_LANGUAGE_JSON = ('["en"', "en", "[en]")            # does not parse
-NON_ARRAY_LANGUAGE_JSON = ('{"en":1}', '"en"')          # parses, but is not an array
-LANGUAGES = ('["en"]', '["en"]', '["en"]', '["zxx"]', '["es","en"]', '["es"]', '["de"]',
-             '["pt"]', '["ja"]', '["fr"]')
+MAIN_TABLES = ("artists", "artist_genres", "artist_images", "artist_albums", "available_markets",
+               "albums", "album_images", "tracks", "track_artists")
 
 BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 BASE62_PAIRS = [a + b for a in BASE62 for b in BASE62]
@@ -136,9 +83,10 @@ def ddl_statements(schema_file: str) -> list[str]:
 class TableSink:
     """Buffers rows of one table and writes them in chunks."""
 
-    def __init__(self, conn: sqlite3.Connection, table: str, columns: str):
-        marks = ",".join("?" * len(columns.split(",")))
-        self.sql = f'INSERT INTO "{table}" ({columns}) VALUES ({marks})'
+    def __init__(self, conn: sqlite3.Connection, table: str):
+        # Rows are tuples in the DDL's column order, so the schema file stays the only truth.
+        columns = len(conn.execute(f'PRAGMA table_info("{table}")').fetchall())
+        self.sql = f'INSERT INTO "{table}" VALUES ({",".join("?" * columns)})'
         self.conn, self.rows, self.count = conn, [], 0
 
     def add(self, row: tuple) -> None:
@@ -150,6 +98,25 @@ class TableSink:
         self.conn.executemany(self.sql, self.rows)
         self.count += len(self.rows)
         self.rows.clear()
+
+
+class AlbumContext(NamedTuple):
+    """What each track of an album needs to know about it."""
+    rowid: int
+    fetched_at: int
+    market_rowid: int
+    album_type: str
+    main_artist: int
+    label: str
+
+
+class SharedIsrc:
+    """A recording whose ISRC further tracks of later albums will reuse."""
+    __slots__ = ("isrc", "uses_left", "popularity", "last_album_rowid")
+
+    def __init__(self, isrc: str, uses_left: int, popularity: int, album_rowid: int):
+        self.isrc, self.uses_left = isrc, uses_left
+        self.popularity, self.last_album_rowid = popularity, album_rowid
 
 
 class Rates:
@@ -196,11 +163,11 @@ class CatalogueBuilder:
                      for table in ("artists", "albums", "tracks")}
         self.artist_count = max(20, round(tracks * 0.06))
         self.market_count = min(5000, max(30, tracks // 2860))
-        self.sinks = {table: TableSink(main, table, cols) for table, cols in MAIN_COLUMNS.items()}
-        self.sinks["track_files"] = TableSink(files, "track_files", TRACK_FILES_COLUMNS)
+        self.sinks = {table: TableSink(main, table) for table in MAIN_TABLES}
+        self.sinks["track_files"] = TableSink(files, "track_files")
         self.preview_cids = [f"{self.rng.getrandbits(128):032x}" for _ in range(3)]
         self.the_most_popular_track = self.rng.randrange(1, tracks + 1) if tracks >= 1000 else 0
-        self.isrc_pool: list[list] = []   # [isrc, uses_left, popularity, last_album_rowid]
+        self.isrc_pool: list[SharedIsrc] = []
         self.track_file_rowid = 0
         # Tests search artist names for literal % and _: a handful always exists.
         self.wildcard_artist_rowids = set(self.rng.sample(range(2, self.artist_count + 1), 10))
@@ -226,8 +193,9 @@ class CatalogueBuilder:
     def random_artist_rowid(self, orphan_rate: float) -> int:
         if self.chance(orphan_rate):
             return self.artist_count + self.rng.randint(1, 1000)   # names no artist row
-        # Skewed towards low rowids so some artists own many albums.
-        return 1 + int(self.artist_count * self.rng.random() ** 2)
+        # Skewed towards low rowids so some artists own many albums; rowid 1 is
+        # "Various Artists", credited only on compilations.
+        return 2 + int((self.artist_count - 1) * self.rng.random() ** 2)
 
     # --- markets and artists -------------------------------------------------
     def write_markets(self) -> None:
@@ -266,6 +234,7 @@ class CatalogueBuilder:
         top = self.rng.randint(2, self.artist_count)   # one superstar at ~141M followers
         for rowid in range(1, self.artist_count + 1):
             followers = 141_230_000 if rowid == top else int(10 ** (8.15 * rng.random() ** 3)) - 1
+            # Popularity follows the order of magnitude of the followers, with noise.
             popularity = min(100, int(len(str(followers)) * 11 * rng.uniform(0.6, 1.1)))
             sinks["artists"].add((rowid, spotify_id(rowid, self.keys["artists"]), self.fetched_at(),
                                   self.artist_name(rowid), followers, popularity))
@@ -276,7 +245,8 @@ class CatalogueBuilder:
                 image = self.hex(24)
                 for size, prefix in ((640, "ab6761610000e5eb"), (320, "ab67616100005174"),
                                      (160, "ab6761610000f178")):
-                    sinks["artist_images"].add((rowid, size, size, f"https://i.scdn.co/image/{prefix}{image}"))
+                    url = f"https://i.scdn.co/image/{prefix}{image}"
+                    sinks["artist_images"].add((rowid, size, size, url))
 
     # --- albums ----------------------------------------------------------------
     def album_shape(self, album_rowid: int, tracks_left: int) -> tuple[str, list[int]]:
@@ -344,7 +314,7 @@ class CatalogueBuilder:
         rng = self.rng
         rows = [(artist, album_rowid, 0, 0, index) for index, artist in enumerate(credited)]
         # Capped so the album has ~1.9 artist_albums rows in all, as in the real data.
-        guests = sorted(featured.difference(credited))[:rng.choice((0, 1, 1, 2))]
+        guests = sorted(featured.difference(credited))[:rng.choice((0, 1, 1))]
         rows += [(artist, album_rowid, 1, 0, None) for artist in guests]
         if self.chance(0.15):
             rows.append((self.random_artist_rowid(0), album_rowid, 0, 1, None))
@@ -365,11 +335,14 @@ class CatalogueBuilder:
         rng = self.rng
         album_type, disc_sizes = self.album_shape(album_rowid, tracks_left)
         credited = self.album_artists(album_type)
-        label = "" if self.chance(self.rates.empty_label) else f"{self.word()} {rng.choice(('Records', 'Music', 'Recordings'))}"
-        album_exists = not self.chance(self.rates.missing_album)   # else its tracks are orphans
+        label = "" if self.chance(self.rates.empty_label) else \
+            f"{self.word()} {rng.choice(('Records', 'Music', 'Recordings'))}"
+        # A few small albums have no row: their tracks are orphans, as in the real data.
+        album_exists = sum(disc_sizes) > 3 or not self.chance(self.rates.missing_album)
         if album_exists:
             self.write_album(album_rowid, album_type, sum(disc_sizes), label)
-        album = (album_rowid, self.fetched_at(), self.market_rowid(), album_type, credited[0], label)
+        album = AlbumContext(album_rowid, self.fetched_at(), self.market_rowid(), album_type,
+                             credited[0], label)
         featured: set[int] = set()
         rowid = first_track_rowid
         for disc_number, disc_size in enumerate(disc_sizes, 1):
@@ -381,7 +354,7 @@ class CatalogueBuilder:
         return rowid - first_track_rowid
 
     # --- tracks ----------------------------------------------------------------
-    def track_popularity(self, rowid: int) -> int:
+    def track_popularity(self) -> int:
         r = self.rng.random()
         if r < 0.95:
             return int(10 * self.rng.random() ** 2)
@@ -411,22 +384,22 @@ class CatalogueBuilder:
             return rng.choice((None, "")), popularity
         if pool and rng.random() < 0.27:
             slot = rng.randrange(len(pool))
-            entry = pool[slot]
-            if entry[3] != album_rowid:
-                entry[1] -= 1
-                entry[3] = album_rowid
-                if entry[1] == 0:
+            shared = pool[slot]
+            if shared.last_album_rowid != album_rowid:   # one recording, different albums
+                shared.uses_left -= 1
+                shared.last_album_rowid = album_rowid
+                if shared.uses_left == 0:
                     pool[slot] = pool[-1]
                     pool.pop()
                 # Re-releases often keep the popularity: ties in ISRC answers.
-                return entry[0], entry[2] if rng.random() < 0.5 else popularity
+                return shared.isrc, shared.popularity if rng.random() < 0.5 else popularity
         isrc = self.new_isrc()
         if rng.random() < 0.07:
-            entry = [isrc, 1 + int(19 * rng.random() ** 2.5), popularity, album_rowid]
+            shared = SharedIsrc(isrc, 1 + int(19 * rng.random() ** 2.5), popularity, album_rowid)
             if len(pool) < ISRC_POOL_LIMIT:
-                pool.append(entry)
-            else:
-                pool[rng.randrange(len(pool))] = entry
+                pool.append(shared)
+            else:   # the forgotten recording simply stops being shared
+                pool[rng.randrange(len(pool))] = shared
         return isrc, popularity
 
     def track_name(self) -> str:
@@ -439,32 +412,33 @@ class CatalogueBuilder:
         name = self.title(rng.choice((1, 2, 2, 3, 3, 4)))
         return name + rng.choice(VERSION_SUFFIXES) if rng.random() < 0.03 else name
 
-    def track_artists(self, album: tuple) -> list[int]:
+    def track_artists(self, album: AlbumContext) -> list[int]:
         rng = self.rng
-        main = self.random_artist_rowid(0) if album[3] == "compilation" else album[4]
+        main = self.random_artist_rowid(0) if album.album_type == "compilation" else album.main_artist
         r = rng.random()
         count = 1 if r < 0.66 else 2 if r < 0.89 else 3 if r < 0.99 else rng.randint(4, 6)
         orphan_rate = self.rates.orphan_track_artist
         return [main] + [self.random_artist_rowid(orphan_rate) for _ in range(count - 1)]
 
-    def write_track(self, rowid: int, album: tuple, disc_number: int, track_number: int) -> list[int]:
+    def write_track(self, rowid: int, album: AlbumContext, disc_number: int, track_number: int) -> list[int]:
         """Writes the track, its artist links and its track_files row; returns guest artists."""
         rng, sinks = self.rng, self.sinks
         track_id = spotify_id(rowid, self.keys["tracks"])
-        isrc, popularity = self.isrc_and_popularity(album[0], self.track_popularity(rowid))
+        isrc, popularity = self.isrc_and_popularity(album.rowid, self.track_popularity())
         popularity = 100 if rowid == self.the_most_popular_track else min(popularity, 99)
         preview = None if rng.random() < 0.14 else \
             f"https://p.scdn.co/mp3-preview/{self.hex(40)}?cid={rng.choice(self.preview_cids)}"
         name, duration = self.track_name(), self.duration_ms()
-        sinks["tracks"].add((rowid, track_id, album[1], name, preview, album[0], track_number, isrc,
-                             popularity, album[2], disc_number, duration, int(rng.random() < 0.135)))
+        sinks["tracks"].add((rowid, track_id, album.fetched_at, name, preview, album.rowid, track_number,
+                             isrc, popularity, album.market_rowid, disc_number, duration,
+                             int(rng.random() < 0.135)))
         artists = self.track_artists(album)
         for artist in artists:
             sinks["track_artists"].add((rowid, artist))
         if self.chance(self.rates.duplicate_track_artist):
             sinks["track_artists"].add((rowid, artists[-1]))
         if not self.chance(self.rates.missing_track_file):
-            self.write_track_file(track_id, popularity, artists, name, duration, album[5])
+            self.write_track_file(track_id, popularity, artists, name, duration, album.label)
         return artists[1:]
 
     # --- track_files -------------------------------------------------------------
@@ -597,3 +571,19 @@ def write_catalogue(main_path, track_files_path, *, tracks=50_000, seed=1, progr
         raise
     counts["elapsed_seconds"] = round(time.perf_counter() - started, 3)
     return counts
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m app.demo FOLDER --tracks N`: build a catalogue and print its counts."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--tracks", type=int, default=50_000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    counts = write_catalogue(args.folder / "main_database.sqlite3", args.folder / "track_files.sqlite3",
+                             tracks=args.tracks, seed=args.seed, progress=True)
+    print(json.dumps(counts, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -6,6 +6,7 @@ so the process can exit with one clear line. Nothing here creates or
 modifies a file: the files are only ever opened read-only.
 """
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from importlib import resources
@@ -13,11 +14,15 @@ from pathlib import Path
 
 import apsw
 
+from app.catalog import search as search_sql
 from app.db import sqlite_uri
 
 log = logging.getLogger(__name__)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+HEADER_SIZE = 100
+# Pages of the main file hashed into its fingerprint, spread over the file.
+FINGERPRINT_PAGES = 64
 
 
 class CatalogueFileError(Exception):
@@ -53,7 +58,16 @@ def resolve_files(config):
         )
     else:
         check_schema(track_files, "track_files.sql")
-    return CatalogueFiles(main=main, track_files=track_files, search=None)
+    search = _optional_beside(main, config.get("SEARCH_DATABASE"), "search.sqlite3")
+    if search is None:
+        log.warning(
+            "no search index at %s: search scans the main file under its time limit "
+            "(build one with `music-metadata-api build-search-index`)",
+            main.parent / "search.sqlite3",
+        )
+    else:
+        check_search_index(search, main)
+    return CatalogueFiles(main=main, track_files=track_files, search=search)
 
 
 def _optional_beside(main, configured, default_name):
@@ -95,6 +109,59 @@ def check_schema(path, ddl_name, *, immutable=True):
         )
 
 
+def check_search_index(path, main):
+    """Check that ``path`` is a complete search index built from ``main`` as it is now.
+
+    :raise CatalogueFileError: naming the index and how to rebuild it.
+    """
+    rebuild = "rebuild it with `music-metadata-api build-search-index`"
+    _check_is_sqlite_file(path)
+    try:
+        connection = apsw.Connection(
+            sqlite_uri(path, immutable=True),
+            flags=apsw.SQLITE_OPEN_READONLY | apsw.SQLITE_OPEN_URI,
+        )
+        try:
+            meta = search_sql.read_meta(connection)
+        finally:
+            connection.close()
+    except (apsw.Error, ValueError) as exc:
+        raise CatalogueFileError(f"{path}: not a search index ({exc}); {rebuild}") from exc
+    if meta.get("format") != search_sql.FORMAT:
+        raise CatalogueFileError(
+            f"{path}: search index format {meta.get('format')}, this version reads "
+            f"format {search_sql.FORMAT}; {rebuild}"
+        )
+    if meta.get("main_fingerprint") != main_fingerprint(main):
+        raise CatalogueFileError(
+            f"{path}: stale or foreign search index: built from "
+            f"{meta.get('main_path')} on {meta.get('built_at')}, which is not {main} "
+            f"as it is now; {rebuild}"
+        )
+
+
+def main_fingerprint(main_path):
+    """Return a digest that changes when the main file is replaced or rewritten.
+
+    Reads the 100-byte SQLite header (page count, change counter, schema
+    cookie), the file size and a fixed sample of pages: cheap at start-up
+    even for a 117 GiB file, and copying the file elsewhere keeps it.
+    """
+    path = Path(main_path)
+    size = path.stat().st_size
+    digest = hashlib.sha256(str(size).encode())
+    with path.open("rb") as file:
+        header = file.read(100)
+        digest.update(header)
+        page_size = int.from_bytes(header[16:18], "big")
+        page_size = 65536 if page_size == 1 else max(page_size, 512)
+        pages = max(size // page_size, 1)
+        for sample in range(FINGERPRINT_PAGES):
+            file.seek(sample * (pages - 1) // (FINGERPRINT_PAGES - 1) * page_size)
+            digest.update(file.read(page_size))
+    return digest.hexdigest()
+
+
 def ddl_text(ddl_name):
     """Return the shared DDL text shipped in the package."""
     return resources.files("app").joinpath("schema", ddl_name).read_text()
@@ -107,11 +174,31 @@ def _check_is_sqlite_file(path):
         raise CatalogueFileError(f"{path}: not a regular file")
     try:
         with path.open("rb") as file:
-            header = file.read(len(SQLITE_HEADER))
+            header = file.read(HEADER_SIZE)
     except OSError as exc:
         raise CatalogueFileError(f"{path}: cannot be read ({exc.strerror})") from exc
-    if header != SQLITE_HEADER:
+    if not header.startswith(SQLITE_HEADER) or len(header) < HEADER_SIZE:
         raise CatalogueFileError(f"{path}: not an SQLite database")
+    expected_size = _size_from_header(header)
+    actual_size = path.stat().st_size
+    if expected_size is not None and actual_size < expected_size:
+        raise CatalogueFileError(
+            f"{path}: truncated ({actual_size} bytes; its header says {expected_size})"
+        )
+
+
+def _size_from_header(header):
+    """Return the file size the header promises, or None if it does not say.
+
+    The page count at offset 28 is only valid when the "version-valid-for"
+    number at offset 92 equals the change counter at offset 24.
+    """
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    change_counter = header[24:28]
+    if header[92:96] != change_counter:
+        return None
+    return page_size * int.from_bytes(header[28:32], "big")
 
 
 def _schema_of(connection, ddl=None):

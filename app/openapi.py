@@ -7,15 +7,16 @@ from app import schemas
 from app.validation import DEFAULT_LIMIT
 from app.validation import LIMIT_RANGE
 from app.validation import OFFSET_RANGE
-from app.validation import QUERY_MAX_CHARACTERS
-from app.validation import QUERY_MIN_CHARACTERS
+from app.validation import ISRC_INPUT_REGEX
+from app.validation import QUERY_REGEX
+from app.validation import SPOTIFY_ID_REGEX
 
 SPOTIFY_ID_PARAMETER = {
     "name": "id",
     "in": "path",
     "required": True,
     "description": "Spotify id: 22 characters of [0-9A-Za-z]",
-    "schema": {"type": "string", "pattern": "^[0-9A-Za-z]{22}$"},
+    "schema": {"type": "string", "pattern": SPOTIFY_ID_REGEX},
 }
 
 ISRC_PARAMETER = {
@@ -24,7 +25,7 @@ ISRC_PARAMETER = {
     "required": True,
     "description": "ISRC; spaces and hyphens are removed and letters upper-cased "
     "before the lookup (us-um7-24-09273 → USUM72409273)",
-    "schema": {"type": "string", "example": "USUM72409273"},
+    "schema": {"type": "string", "pattern": ISRC_INPUT_REGEX, "example": "USUM72409273"},
 }
 
 SEARCH_PARAMETERS = [
@@ -32,12 +33,12 @@ SEARCH_PARAMETERS = [
         "name": "q",
         "in": "query",
         "required": True,
-        "description": "text the name must contain; trimmed",
-        "schema": {
-            "type": "string",
-            "minLength": QUERY_MIN_CHARACTERS,
-            "maxLength": QUERY_MAX_CHARACTERS,
-        },
+        "description": "2 to 200 characters once surrounding whitespace is trimmed. "
+        "With a search index: every word must match, the "
+        "last as a prefix, ignoring case and accents; whole words, then prefixes, "
+        "then matches inside a word (words of 3+ characters). Without one (see "
+        "/health `search`): names containing q, ASCII case-insensitive",
+        "schema": {"type": "string", "pattern": QUERY_REGEX},
     },
     {
         "name": "limit",
@@ -117,12 +118,16 @@ PATHS = {
         "An album's tracks by disc, then track number (without album)",
         [SPOTIFY_ID_PARAMETER], _ok("the tracks", _array("Track")), 400, 404,
     ),
+    "/search/album": _get(
+        "Albums whose name matches q, most popular first",
+        SEARCH_PARAMETERS, _ok("matching albums", _array("Album")), 400, 408,
+    ),
     "/search/artist": _get(
-        "Artists whose name contains q, most followers first",
+        "Artists whose name matches q, most followers first",
         SEARCH_PARAMETERS, _ok("matching artists", _array("Artist")), 400, 408,
     ),
     "/search/track": _get(
-        "Tracks whose name contains q, most popular first",
+        "Tracks whose name matches q, most popular first",
         SEARCH_PARAMETERS, _ok("matching tracks", _array("Track")), 400, 408,
     ),
     "/batch/lookup": {
@@ -144,6 +149,17 @@ PATHS = {
             "responses": {
                 "200": _ok("every configured database answers", "Health"),
                 "503": _ok("a database cannot answer", "Health"),
+            },
+        }
+    },
+    "/metrics": {
+        "get": {
+            "summary": "Prometheus metrics of every worker of this instance (not rate limited)",
+            "responses": {
+                "200": {
+                    "description": "Prometheus text exposition format",
+                    "content": {"text/plain": {"schema": {"type": "string"}}},
+                }
             },
         }
     },
@@ -171,7 +187,8 @@ def build_spec():
         info={"description": "Read-only lookups over the 2025-07 Spotify metadata snapshot."},
     )
     for name, schema in SCHEMAS.items():
-        spec.components.schema(name, schema=schema)
+        extra = schemas.BATCH_REQUEST_RULES if name == "BatchRequest" else None
+        spec.components.schema(name, component=extra, schema=schema)
     for path, operations in PATHS.items():
         spec.path(path=path, operations=operations)
     return spec

@@ -13,7 +13,9 @@ from marshmallow import fields
 from marshmallow import post_dump
 from marshmallow import validate
 
+from app.validation import ISRC_INPUT_REGEX
 from app.validation import SPOTIFY_ID_PATTERN
+from app.validation import SPOTIFY_ID_REGEX
 from app.validation import normalise_isrc
 
 EMPTY_VALUES = (None, "", [])
@@ -151,14 +153,34 @@ class Isrc(fields.String):
         return isrc
 
 
+BATCH_MAX_ITEMS = 400
+
+
+def _batch_list(item):
+    return fields.List(item, allow_none=True, metadata={"maxItems": BATCH_MAX_ITEMS})
+
+
 class BatchRequestSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    tracks = fields.List(SpotifyId(), allow_none=True)
-    artists = fields.List(SpotifyId(), allow_none=True)
-    albums = fields.List(SpotifyId(), allow_none=True)
-    isrcs = fields.List(Isrc(), allow_none=True)
+    tracks = _batch_list(SpotifyId(metadata={"pattern": SPOTIFY_ID_REGEX}))
+    artists = _batch_list(SpotifyId(metadata={"pattern": SPOTIFY_ID_REGEX}))
+    albums = _batch_list(SpotifyId(metadata={"pattern": SPOTIFY_ID_REGEX}))
+    isrcs = _batch_list(Isrc(metadata={"pattern": ISRC_INPUT_REGEX}))
+
+
+# What JSON Schema can say of the rules across lists: at least one item in
+# some list. The 400-item total is stated in the description.
+BATCH_REQUEST_RULES = {
+    "description": f"At least one item in all, at most {BATCH_MAX_ITEMS} items in all "
+    "(counted as sent, before repeats are merged). null counts as not sent; "
+    "unknown keys are ignored.",
+    "anyOf": [
+        {"required": [kind], "properties": {kind: {"type": "array", "minItems": 1}}}
+        for kind in ("tracks", "artists", "albums", "isrcs")
+    ],
+}
 
 
 class BatchResponseSchema(Schema):
@@ -190,4 +212,5 @@ tracks_without_album_schema = TrackSchema(many=True, exclude=("album",))
 artist_schema = ArtistSchema()
 artists_schema = ArtistSchema(many=True)
 album_schema = AlbumSchema()
+albums_schema = AlbumSchema(many=True)
 batch_request_schema = BatchRequestSchema()

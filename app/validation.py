@@ -4,9 +4,23 @@ import re
 
 from app.errors import ApiError
 
-SPOTIFY_ID_PATTERN = re.compile(r"[0-9A-Za-z]{22}")
-ISRC_PATTERN = re.compile(r"[A-Z0-9]{12}")
-# Hyphens and spaces people copy from printed ISRCs (US-UM7-24-09273).
+# The patterns are ECMA-262 compatible: the OpenAPI document publishes them.
+SPOTIFY_ID_REGEX = r"^[0-9A-Za-z]{22}$"
+# An ISRC as people type it: 12 letters or digits, with the hyphens and
+# spaces of printed ISRCs (us-um7-24-09273) anywhere around or between them.
+ISRC_INPUT_REGEX = r"^[- ]*(?:[0-9A-Za-z][- ]*){12}$"
+# Whitespace trimmed from a query, and the same set as a regex class, so the
+# published pattern says exactly what is accepted: 2 to 200 characters once
+# trimmed, and no NUL (SQLite would end the LIKE pattern there, matching all).
+QUERY_WHITESPACE = " \t\n\v\f\r"
+_SPACE = r"[ \t\n\v\f\r]"
+_NOT_SPACE = r"[^ \t\n\v\f\r\u0000]"
+_NOT_NUL = r"[^\u0000]"
+QUERY_REGEX = rf"^{_SPACE}*{_NOT_SPACE}{_NOT_NUL}{{0,198}}{_NOT_SPACE}{_SPACE}*$"
+INTEGER_PATTERN = re.compile(r"-?[0-9]{1,12}")
+
+SPOTIFY_ID_PATTERN = re.compile(SPOTIFY_ID_REGEX)
+ISRC_INPUT_PATTERN = re.compile(ISRC_INPUT_REGEX)
 ISRC_SEPARATORS = re.compile(r"[- ]")
 
 QUERY_MIN_CHARACTERS = 2
@@ -21,8 +35,9 @@ def normalise_isrc(text):
 
     Surrounding spaces and inner hyphens or spaces go, letters are upper-cased.
     """
-    isrc = ISRC_SEPARATORS.sub("", text.strip()).upper()
-    return isrc if ISRC_PATTERN.fullmatch(isrc) else None
+    if not ISRC_INPUT_PATTERN.fullmatch(text):
+        return None
+    return ISRC_SEPARATORS.sub("", text).upper()
 
 
 def require_spotify_id(value, kind):
@@ -54,7 +69,9 @@ def search_query(args):
     q = args.get("q")
     if q is None:
         raise ApiError("q parameter required")
-    q = q.strip()
+    if "\x00" in q:
+        raise ApiError("query must not contain NUL characters")
+    q = q.strip(QUERY_WHITESPACE)
     if len(q) < QUERY_MIN_CHARACTERS:
         raise ApiError(f"query must be at least {QUERY_MIN_CHARACTERS} characters")
     if len(q) > QUERY_MAX_CHARACTERS:
@@ -72,8 +89,7 @@ def bounded_int(args, name, default, bounds):
         return default
     low, high = bounds
     message = f"{name} must be an integer from {low} to {high}"
-    text = text.strip()
-    if not text.isascii() or not text.lstrip("-").isdigit() or len(text) > 12:
+    if not INTEGER_PATTERN.fullmatch(text):
         raise ApiError(message)
     value = int(text)
     if not low <= value <= high:

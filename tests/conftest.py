@@ -11,7 +11,7 @@ from app.demo import write_catalogue
 
 # Big enough to hold every kind of dirt, albums of 50+ tracks and shared
 # ISRCs; small enough to build in a few seconds.
-TEST_TRACKS = 4000
+TEST_TRACKS = 12_000
 TEST_SEED = 7
 
 

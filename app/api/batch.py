@@ -1,5 +1,7 @@
 """POST /batch/lookup: up to 400 ids and ISRCs in one request."""
 
+import json
+
 from flask import Blueprint
 from flask import jsonify
 from flask import request
@@ -11,6 +13,7 @@ from app.catalog import tracks
 from app.db import get_db
 from app.db import has_track_files
 from app.errors import ApiError
+from app.schemas import BATCH_MAX_ITEMS
 from app.schemas import BatchRequestSchema
 from app.schemas import album_schema
 from app.schemas import artist_schema
@@ -20,7 +23,6 @@ from app.schemas import tracks_schema
 
 bp = Blueprint("batch", __name__)
 
-MAX_ITEMS = 400
 LOOKUP_KINDS = tuple(BatchRequestSchema().fields)
 
 
@@ -45,17 +47,30 @@ def batch_lookup():
     return jsonify(answer)
 
 
+def _json_body():
+    """Return the parsed body, or None when it is not JSON.
+
+    Parsed here rather than by ``request.get_json`` so that a body nested
+    too deeply for Python's parser (RecursionError) is a 400, not a 500;
+    the content type is not required, as curl -d sends a form type.
+    """
+    try:
+        return json.loads(request.get_data(cache=False))
+    except (ValueError, RecursionError):
+        return None
+
+
 def _parse_body():
     """Return {kind: [distinct keys]} for each list sent.
 
     :raise ApiError 400: malformed body, bad entries, no item, or too many.
     """
-    body = request.get_json(force=True, silent=True)
+    body = _json_body()
     if not isinstance(body, dict):
         raise ApiError("invalid request body", fields={"body": ["must be a JSON object"]})
     sent = sum(len(body[kind]) for kind in LOOKUP_KINDS if isinstance(body.get(kind), list))
-    if sent > MAX_ITEMS:
-        raise ApiError(f"maximum {MAX_ITEMS} total items allowed")
+    if sent > BATCH_MAX_ITEMS:
+        raise ApiError(f"maximum {BATCH_MAX_ITEMS} total items allowed")
     try:
         lists = batch_request_schema.load(body)
     except ValidationError as error:

@@ -1,11 +1,10 @@
 """GET /health: can each database answer right now?"""
 
 from flask import Blueprint
+from flask import current_app
 from flask import jsonify
 
 from app.catalog import health as health_sql
-from app.db import get_db
-from app.db import has_track_files
 from app.db import search_mode
 from app.limits import exempt
 
@@ -14,8 +13,11 @@ bp = exempt(Blueprint("health", __name__))
 
 @bp.get("/health")
 def health():
-    databases = health_sql.database_states(get_db(), with_files=has_track_files())
-    healthy = all(state != "unavailable" for state in databases.values())
+    databases = health_sql.database_states(
+        current_app.extensions["catalogue_files"],
+        immutable=current_app.config["SQLITE_IMMUTABLE"],
+    )
+    healthy = "unavailable" not in databases.values()
     body = {
         "status": "ok" if healthy else "unavailable",
         "databases": databases,

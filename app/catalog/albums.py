@@ -20,6 +20,22 @@ SELECT {ALBUM_COLUMNS} FROM albums
 WHERE albums.id IN (SELECT value FROM json_each(?))
 """
 
+# In the order of the given rowids (a search's ranking).
+ALBUMS_BY_ROWID = f"""
+SELECT {ALBUM_COLUMNS} FROM json_each(?) AS wanted
+JOIN albums ON albums.rowid = wanted.value
+ORDER BY wanted.key
+"""
+
+# Search without an index: walk albums from most to least popular and keep
+# the names that contain the pattern, so a common word stops early.
+SEARCH_BY_NAME = f"""
+SELECT {ALBUM_COLUMNS} FROM albums INDEXED BY album_popularity
+WHERE albums.name LIKE ? ESCAPE '\\'
+ORDER BY albums.popularity DESC, albums.rowid DESC
+LIMIT ? OFFSET ?
+"""
+
 ALBUM_ROWID_BY_ID = "SELECT rowid FROM albums WHERE id = ?"
 
 # The data holds duplicated image sets: each distinct image once, widest first.
@@ -55,10 +71,28 @@ def albums_by_id(connection, ids):
 def albums_by_id_whole(connection, ids):
     """Return {id: album} with images and artists, for the ids that exist."""
     albums = albums_by_id(connection, ids)
-    credits = add_images_and_credits(connection, albums.values())
+    _make_whole(connection, list(albums.values()))
+    return albums
+
+
+def albums_by_rowid_whole(connection, rowids):
+    """Return the albums with these rowids, whole, in the order given."""
+    rows = connection.execute(ALBUMS_BY_ROWID, (key_list(rowids),))
+    return _make_whole(connection, list(rows_as_dicts(rows, ALBUM_FIELDS)))
+
+
+def search_albums_by_scan(connection, pattern, limit, offset):
+    """Return whole albums whose name matches the LIKE ``pattern``, most popular first."""
+    rows = connection.execute(SEARCH_BY_NAME, (pattern, limit, offset))
+    return _make_whole(connection, list(rows_as_dicts(rows, ALBUM_FIELDS)))
+
+
+def _make_whole(connection, albums):
+    """Give each album its images and artists with a fixed number of statements."""
+    credits = add_images_and_credits(connection, albums)
     artist_rowids = {rowid for rowids in credits.values() for rowid in rowids}
     artists = artists_sql.artists_by_rowid(connection, artist_rowids)
-    attach_artists(albums.values(), credits, artists)
+    attach_artists(albums, credits, artists)
     return albums
 
 

@@ -1,27 +1,51 @@
-"""The cheapest statement that proves each file can still be read."""
+"""The cheapest statements that prove each file can still be read.
+
+Each file is probed on a connection of its own, opened for the probe, so the
+answer names the file that is broken even when the worker's shared
+connection (which attaches them all) cannot be opened at all.
+"""
+
+import contextlib
 
 import apsw
 
-from app import db
+from app.db import sqlite_uri
 
+# Reading the highest rowid walks the table's right edge down to its last
+# leaf page, so a file cut short fails here rather than reporting "ok".
 PROBES = {
-    "main": "SELECT rowid FROM main.tracks ORDER BY rowid DESC LIMIT 1",
-    "track_files": f"SELECT rowid FROM {db.TRACK_FILES_SCHEMA}.track_files ORDER BY rowid DESC LIMIT 1",
+    "main": "SELECT rowid FROM tracks ORDER BY rowid DESC LIMIT 1",
+    "track_files": "SELECT rowid FROM track_files ORDER BY rowid DESC LIMIT 1",
 }
 
 
-def database_states(connection, *, with_files):
-    """Return {database: "ok" | "unavailable" | "not configured"}."""
-    states = {"main": _probe(connection, PROBES["main"])}
-    states["track_files"] = (
-        _probe(connection, PROBES["track_files"]) if with_files else "not configured"
-    )
-    return states
+def database_states(files, *, immutable):
+    """Return {database: "ok" | "unavailable" | "not configured"}.
+
+    :param files: the :class:`app.files.CatalogueFiles` being served.
+    """
+    return {
+        "main": _probe(files.main, PROBES["main"], immutable),
+        "track_files": (
+            "not configured" if files.track_files is None
+            else _probe(files.track_files, PROBES["track_files"], immutable)
+        ),
+    }
 
 
-def _probe(connection, sql):
+def _probe(path, sql, immutable):
+    try:
+        connection = apsw.Connection(
+            sqlite_uri(path, immutable=immutable),
+            flags=apsw.SQLITE_OPEN_READONLY | apsw.SQLITE_OPEN_URI,
+        )
+    except apsw.Error:
+        return "unavailable"
     try:
         connection.execute(sql).fetchall()
     except apsw.Error:
         return "unavailable"
+    finally:
+        with contextlib.suppress(apsw.Error):
+            connection.close()
     return "ok"

@@ -30,6 +30,14 @@ TRACKS_BY_ID = f"""{SELECT_TRACKS}
 WHERE tracks.id IN (SELECT value FROM json_each(?))
 """
 
+# In the order of the given rowids (a search's ranking).
+TRACKS_BY_ROWID = f"""
+SELECT {TRACK_COLUMNS}, {albums_sql.ALBUM_COLUMNS}
+FROM json_each(?) AS wanted
+JOIN tracks ON tracks.rowid = wanted.value {ALBUM_JOIN}
+ORDER BY wanted.key
+"""
+
 TRACKS_BY_ISRC = f"""{SELECT_TRACKS}
 WHERE tracks.external_id_isrc IN (SELECT value FROM json_each(?))
 {MOST_POPULAR_FIRST}
@@ -72,6 +80,11 @@ def tracks_by_id(connection, ids, *, with_files):
     return {track["id"]: track for track in tracks}
 
 
+def tracks_by_rowid(connection, rowids, *, with_files):
+    """Return the tracks with these rowids, in the order given; missing ones are left out."""
+    return _load(connection, connection.execute(TRACKS_BY_ROWID, (key_list(rowids),)), with_files)
+
+
 def tracks_by_isrc(connection, isrcs, *, with_files):
     """Return {isrc: [track, …]} most popular first; ISRCs with no track are absent."""
     by_isrc = {}
@@ -84,7 +97,8 @@ def tracks_by_isrc(connection, isrcs, *, with_files):
 
 def tracks_of_album(connection, album_rowid, *, with_files):
     """Return the album's tracks by disc, then track number."""
-    return _load(connection, connection.execute(TRACKS_OF_ALBUM, (album_rowid,)), with_files)
+    rows = connection.execute(TRACKS_OF_ALBUM, (album_rowid,))
+    return _load(connection, rows, with_files, with_album=False)
 
 
 def search_tracks_by_scan(connection, pattern, limit, offset, *, with_files):
@@ -93,10 +107,12 @@ def search_tracks_by_scan(connection, pattern, limit, offset, *, with_files):
     return _load(connection, rows, with_files)
 
 
-def _load(connection, rows, with_files):
+def _load(connection, rows, with_files, with_album=True):
     """Turn joined track+album rows into whole tracks with a fixed number of statements."""
     tracks, albums = _split_rows(rows)
-    album_credits = albums_sql.add_images_and_credits(connection, list(albums.values()))
+    album_credits = (
+        albums_sql.add_images_and_credits(connection, albums.values()) if with_album else {}
+    )
     track_credits = group_distinct(
         connection.execute(CREDITS, (key_list(track["rowid"] for track in tracks),))
     )

@@ -1,0 +1,100 @@
+"""Soak: 10 minutes of mixed traffic against 2 workers; worker memory and
+file descriptors sampled every minute. Not part of CI (`make soak`).
+
+    python bench/soak.py [--minutes 10] [--tracks 200000]
+
+Prints one line per sample and a verdict: worker RSS may not grow more than
+10% from the first sample (taken after one minute of warm-up traffic) to the
+last, and the file-descriptor count must stay flat.
+"""
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+# The load generator and server helpers live with the tests that use them.
+sys.path.insert(0, str(REPO / "tests"))
+
+from load import run_load  # noqa: E402
+from servers import running_gunicorn  # noqa: E402
+from test_load import mixed_requests  # noqa: E402
+
+from app.demo import write_catalogue  # noqa: E402
+
+MAX_RSS_GROWTH = 0.10
+
+
+def worker_stats(master_pid):
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    stats = {}
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        rss_kib = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS")))
+        stats[int(pid)] = {"rss_mib": round(rss_kib / 1024, 1), "fds": len(list(Path(f"/proc/{pid}/fd").iterdir()))}
+    return stats
+
+
+def catalogue(tracks):
+    folder = REPO / "var" / "bench" / f"soak-{tracks}"
+    main = folder / "main_database.sqlite3"
+    if not main.exists():
+        write_catalogue(main, folder / "track_files.sqlite3", tracks=tracks, seed=1, progress=True)
+    return main
+
+
+def load_keys(main):
+    import sqlite3
+
+    with sqlite3.connect(f"file:{main}?mode=ro", uri=True) as connection:
+        def column(sql):
+            return [row[0] for row in connection.execute(sql)]
+        return {
+            "tracks": column("SELECT t.id FROM tracks t JOIN albums a ON a.rowid = t.album_rowid LIMIT 20000"),
+            "artists": column("SELECT id FROM artists LIMIT 20000"),
+            "albums": column("SELECT id FROM albums LIMIT 20000"),
+            "isrcs": column("SELECT DISTINCT external_id_isrc FROM tracks WHERE external_id_isrc <> '' LIMIT 20000"),
+        }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=int, default=10)
+    parser.add_argument("--tracks", type=int, default=200_000)
+    arguments = parser.parse_args()
+    main_file = catalogue(arguments.tracks)
+    make_request = mixed_requests(load_keys(main_file))
+    environment = {"MUSIC_API_MAIN_DATABASE": main_file, "MUSIC_API_RATELIMIT_ENABLED": "false"}
+    samples = []
+    with running_gunicorn(environment, workers=2) as server:
+        port = int(server.base_url.rsplit(":", 1)[1])
+        for minute in range(1, arguments.minutes + 1):
+            result = run_load("127.0.0.1", port, make_request, seconds=60, connections=4, seed=minute)
+            sample = {"minute": minute, "load": result.summary(), "workers": worker_stats(server.process.pid)}
+            samples.append(sample)
+            print(json.dumps(sample), flush=True)
+    first, last = samples[0]["workers"], samples[-1]["workers"]
+    verdict = {
+        "same_workers": set(first) == set(last),
+        "rss_growth": {pid: round(last[pid]["rss_mib"] / first[pid]["rss_mib"] - 1, 3) for pid in first if pid in last},
+        "fds": {pid: (first[pid]["fds"], last[pid]["fds"]) for pid in first if pid in last},
+        "requests": sum(s["load"]["requests"] for s in samples),
+        "failures": sum(sum(s["load"]["errors"].values()) for s in samples),
+    }
+    ok = (
+        verdict["same_workers"]
+        and all(growth <= MAX_RSS_GROWTH for growth in verdict["rss_growth"].values())
+        and all(before == after for before, after in verdict["fds"].values())
+        and verdict["failures"] == 0
+    )
+    print(json.dumps({"verdict": "pass" if ok else "fail", **verdict}), flush=True)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    started = time.monotonic()
+    status = main()
+    print(f"soak took {time.monotonic() - started:.0f} s")
+    sys.exit(status)

@@ -1,0 +1,132 @@
+"""POST /batch/lookup: every object exactly as its single lookup returns it."""
+
+import pytest
+
+import expected
+from conftest import assert_error
+
+
+def ids(oracle, table, count, where="1"):
+    return [row[0] for row in oracle.execute(f"SELECT id FROM {table} WHERE {where} ORDER BY rowid LIMIT {count}")]
+
+
+def shared_isrcs(oracle, count):
+    return [row[0] for row in oracle.execute(
+        "SELECT external_id_isrc FROM tracks WHERE external_id_isrc <> '' "
+        f"GROUP BY external_id_isrc HAVING count(*) > 1 LIMIT {count}"
+    )]
+
+
+def test_each_object_equals_its_single_lookup(client, oracle):
+    request = {
+        "tracks": ids(oracle, "tracks", 30),
+        "artists": ids(oracle, "artists", 30),
+        "albums": ids(oracle, "albums", 30),
+        "isrcs": shared_isrcs(oracle, 30),
+    }
+    response = client.post("/batch/lookup", json=request)
+    assert response.status_code == 200
+    answer = response.get_json()
+    assert list(answer) == ["tracks", "artists", "albums", "isrcs"]
+    for kind, route in (("tracks", "track"), ("artists", "artist"), ("albums", "album")):
+        for key in request[kind]:
+            single = client.get(f"/lookup/{route}/{key}")
+            if single.status_code == 404:
+                assert key not in answer[kind]
+            else:
+                assert answer[kind][key] == single.get_json()
+    for isrc in request["isrcs"]:
+        assert answer["isrcs"][isrc] == client.get(f"/lookup/isrc/{isrc}").get_json()
+
+
+def test_answers_match_the_files(client, oracle):
+    rowids = [row[0] for row in oracle.execute("SELECT rowid FROM tracks ORDER BY rowid % 97, rowid LIMIT 60")]
+    wanted = {rowid: expected.track(oracle, rowid) for rowid in rowids}
+    track_ids = [oracle.execute("SELECT id FROM tracks WHERE rowid = ?", (r,)).fetchone()[0] for r in rowids]
+    answer = client.post("/batch/lookup", json={"tracks": track_ids}).get_json()
+    for rowid, track_id in zip(rowids, track_ids):
+        assert answer["tracks"].get(track_id) == wanted[rowid]
+
+
+def test_isrcs_are_normalised_and_keyed_normalised(client, oracle):
+    isrc = shared_isrcs(oracle, 1)[0]
+    messy = f" {isrc[:2].lower()}-{isrc[2:]} "
+    answer = client.post("/batch/lookup", json={"isrcs": [messy, isrc]}).get_json()
+    assert list(answer["isrcs"]) == [isrc]
+    assert len(answer["isrcs"][isrc]) > 1
+
+
+def test_unknown_keys_are_absent_and_lists_sent_are_present(client):
+    answer = client.post(
+        "/batch/lookup",
+        json={"tracks": ["0" * 22], "isrcs": ["ZZ0000000000"], "albums": None, "colour": "blue"},
+    ).get_json()
+    assert answer == {"tracks": {}, "isrcs": {}}
+
+
+def test_repeats_are_looked_up_once_but_counted_as_sent(client, oracle):
+    track_id = ids(oracle, "tracks", 1)[0]
+    answer = client.post("/batch/lookup", json={"tracks": [track_id] * 400}).get_json()
+    assert list(answer["tracks"]) == [track_id]
+    assert_error(
+        client.post("/batch/lookup", json={"tracks": [track_id] * 400, "artists": [track_id]}),
+        400,
+        "maximum 400 total items allowed",
+    )
+
+
+def test_400_mixed_items(client, oracle):
+    request = {
+        "tracks": ids(oracle, "tracks", 100),
+        "artists": ids(oracle, "artists", 100),
+        "albums": ids(oracle, "albums", 100),
+        "isrcs": shared_isrcs(oracle, 100),
+    }
+    assert sum(map(len, request.values())) == 400
+    answer = client.post("/batch/lookup", json=request).get_json()
+    assert len(answer["artists"]) == 100
+    assert len(answer["albums"]) == 100
+    assert len(answer["isrcs"]) == 100
+
+
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"tracks": "0" * 22}, "tracks"),
+        ({"tracks": [12]}, "tracks"),
+        ({"artists": ["short"]}, "artists"),
+        ({"albums": [None]}, "albums"),
+        ({"isrcs": ["NOT-AN-ISRC!"]}, "isrcs"),
+        ({"isrcs": [["USUM72409273"]]}, "isrcs"),
+    ],
+)
+def test_bad_entries_name_their_field(client, body, field):
+    error = assert_error(client.post("/batch/lookup", json=body), 400, "invalid request body")
+    assert field in error["fields"]
+
+
+@pytest.mark.parametrize(
+    "data", [b"{", b"[1, 2]", b"\"tracks\"", b"null", b"\xff\xfe", b""]
+)
+def test_malformed_bodies_are_invalid(client, data):
+    response = client.post("/batch/lookup", data=data, content_type="application/json")
+    assert_error(response, 400, "invalid request body")
+
+
+@pytest.mark.parametrize("body", [{}, {"tracks": []}, {"tracks": None, "isrcs": []}, {"colour": ["x"]}])
+def test_no_item_at_all(client, body):
+    assert_error(client.post("/batch/lookup", json=body), 400, "at least one lookup type required")
+
+
+def test_body_without_json_content_type_is_accepted(client, oracle):
+    track_id = ids(oracle, "tracks", 1)[0]
+    response = client.post("/batch/lookup", data=f'{{"tracks": ["{track_id}"]}}')
+    assert response.status_code == 200
+    assert list(response.get_json()["tracks"]) == [track_id]
+
+
+def test_body_over_one_mebibyte_is_413(client):
+    response = client.post(
+        "/batch/lookup", data=b"[" + b" " * (1024 * 1024) + b"]", content_type="application/json"
+    )
+    assert_error(response, 413)

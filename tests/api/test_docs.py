@@ -1,0 +1,78 @@
+"""The OpenAPI document and the Swagger UI page, served offline."""
+
+import re
+
+import yaml
+
+ROUTES = {
+    "/lookup/isrc/{isrc}": {"get"},
+    "/lookup/track/{id}": {"get"},
+    "/lookup/artist/{id}": {"get"},
+    "/lookup/album/{id}": {"get"},
+    "/lookup/album/{id}/tracks": {"get"},
+    "/search/artist": {"get"},
+    "/search/track": {"get"},
+    "/batch/lookup": {"post"},
+    "/health": {"get"},
+}
+
+
+def test_openapi_describes_every_route(client):
+    document = client.get("/openapi.json").get_json()
+    assert document["openapi"].startswith("3.")
+    for path, methods in ROUTES.items():
+        assert path in document["paths"], path
+        assert set(document["paths"][path]) >= methods
+
+
+def test_openapi_yaml_equals_json(client):
+    response = client.get("/openapi.yaml")
+    assert response.status_code == 200
+    assert yaml.safe_load(response.get_data(as_text=True)) == client.get("/openapi.json").get_json()
+
+
+def test_every_flask_route_is_documented_or_a_docs_route(app):
+    document_paths = set(app.test_client().get("/openapi.json").get_json()["paths"])
+    undocumented = set()
+    for rule in app.url_map.iter_rules():
+        template = re.sub(r"<(?:\w+:)?(\w+)>", "{id}", rule.rule)
+        template = template.replace("/isrc/{id}", "/isrc/{isrc}")
+        if template not in document_paths:
+            undocumented.add(rule.rule)
+    assert undocumented <= {"/", "/docs", "/docs-init.js", "/docs/static/<path:filename>",
+                            "/openapi.json", "/openapi.yaml"}
+
+
+def test_track_schema_lists_contract_fields_in_order(client):
+    track = client.get("/openapi.json").get_json()["components"]["schemas"]["Track"]
+    assert list(track["properties"]) == [
+        "id", "name", "isrc", "duration_ms", "explicit", "track_number", "disc_number",
+        "popularity", "preview_url", "album", "artists", "original_title", "version_title",
+        "has_lyrics", "languages", "artist_roles",
+    ]
+
+
+def test_root_redirects_to_docs(client):
+    response = client.get("/")
+    assert response.status_code in (301, 302, 308)
+    assert response.headers["Location"].endswith("docs")
+
+
+def fetch(client, path):
+    """GET ``path`` and return (status, body), closing the streamed file."""
+    with client.get(path) as response:
+        return response.status_code, response.get_data()
+
+
+def test_swagger_page_loads_only_its_own_files(client):
+    page = fetch(client, "/docs")[1].decode()
+    references = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert references
+    for reference in references:
+        assert "//" not in reference, reference
+        status, body = fetch(client, "/" + reference)
+        assert status == 200, reference
+        assert body
+    initializer = fetch(client, "/docs-init.js")[1].decode()
+    assert "openapi.json" in initializer
+    assert "http" not in initializer

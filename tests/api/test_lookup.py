@@ -1,0 +1,195 @@
+"""GET /lookup/…, compared with what the generator wrote (tests/expected.py)."""
+
+import pytest
+
+import expected
+from conftest import assert_error
+
+
+def sample(oracle, sql, count=40):
+    rows = oracle.execute(sql + f" LIMIT {count}").fetchall()
+    assert rows, f"the catalogue has no row for: {sql}"
+    return [row[0] for row in rows]
+
+
+# Tracks chosen for each kind of dirt the contract has a rule for.
+TRACK_CASES = {
+    "plain": "SELECT rowid FROM tracks ORDER BY rowid",
+    "empty name": "SELECT rowid FROM tracks WHERE name = ''",
+    "no isrc": "SELECT rowid FROM tracks WHERE external_id_isrc IS NULL OR external_id_isrc = ''",
+    "no preview": "SELECT rowid FROM tracks WHERE preview_url IS NULL",
+    "zero duration": "SELECT rowid FROM tracks WHERE duration_ms = 0",
+    "no track_files row": "SELECT rowid FROM tracks WHERE id NOT IN (SELECT track_id FROM files.track_files)",
+    "duplicated credit": "SELECT track_rowid FROM track_artists GROUP BY track_rowid, artist_rowid HAVING count(*) > 1",
+    "credit to a missing artist": "SELECT track_rowid FROM track_artists WHERE artist_rowid NOT IN (SELECT rowid FROM artists)",
+    "several artists": "SELECT track_rowid FROM track_artists GROUP BY track_rowid HAVING count(*) >= 3",
+    "has_lyrics false": "SELECT t.rowid FROM tracks t JOIN files.track_files f ON f.track_id = t.id WHERE f.has_lyrics = 0",
+    "languages not an array": "SELECT t.rowid FROM tracks t JOIN files.track_files f ON f.track_id = t.id WHERE f.language_of_performance IS NOT NULL AND (json_valid(f.language_of_performance) = 0 OR json_type(f.language_of_performance) <> 'array')",
+    "artist roles": "SELECT t.rowid FROM tracks t JOIN files.track_files f ON f.track_id = t.id WHERE f.artist_roles IS NOT NULL",
+    "version title": "SELECT t.rowid FROM tracks t JOIN files.track_files f ON f.track_id = t.id WHERE f.version_title IS NOT NULL",
+    "album with duplicated images": "SELECT t.rowid FROM tracks t WHERE t.album_rowid IN (SELECT album_rowid FROM album_images GROUP BY album_rowid, url HAVING count(*) > 1)",
+    "album of year 0000": "SELECT t.rowid FROM tracks t JOIN albums a ON a.rowid = t.album_rowid WHERE a.release_date = '0000'",
+}
+
+
+@pytest.mark.parametrize("case", TRACK_CASES)
+def test_track_matches_the_files(client, oracle, case):
+    for rowid in sample(oracle, TRACK_CASES[case]):
+        want = expected.track(oracle, rowid)
+        track_id = oracle.execute("SELECT id FROM tracks WHERE rowid = ?", (rowid,)).fetchone()[0]
+        response = client.get(f"/lookup/track/{track_id}")
+        if want is None:
+            assert_error(response, 404, "track not found")
+        else:
+            assert response.status_code == 200
+            assert response.get_json() == want
+
+
+def test_track_fields_come_in_contract_order(client, oracle):
+    rowid = sample(oracle, TRACK_CASES["has_lyrics false"], 1)[0]
+    track_id = oracle.execute("SELECT id FROM tracks WHERE rowid = ?", (rowid,)).fetchone()[0]
+    body = client.get(f"/lookup/track/{track_id}").get_data(as_text=True)
+    order = ["\"id\"", "\"name\"", "\"duration_ms\"", "\"explicit\"", "\"track_number\"",
+             "\"disc_number\"", "\"popularity\"", "\"album\"", "\"has_lyrics\""]
+    positions = [body.index(key) for key in order]
+    assert positions == sorted(positions)
+
+
+def test_track_whose_album_is_missing_is_not_found(client, oracle):
+    track_ids = sample(
+        oracle, "SELECT id FROM tracks WHERE album_rowid NOT IN (SELECT rowid FROM albums)"
+    )
+    for track_id in track_ids:
+        assert_error(client.get(f"/lookup/track/{track_id}"), 404, "track not found")
+
+
+def test_track_without_track_files_database(main_file, oracle, tmp_path):
+    from conftest import make_app
+
+    lonely = tmp_path / "main_database.sqlite3"
+    lonely.symlink_to(main_file)
+    client = make_app(lonely).test_client()
+    rowid = sample(oracle, TRACK_CASES["artist roles"], 1)[0]
+    want = expected.track(oracle, rowid, with_files=False)
+    response = client.get(f"/lookup/track/{want['id']}")
+    assert response.get_json() == want
+    assert "artist_roles" not in response.get_json()
+
+
+def test_unknown_track_is_404(client):
+    assert_error(client.get("/lookup/track/" + "0" * 22), 404, "track not found")
+
+
+@pytest.mark.parametrize("route", ["track", "artist", "album", "album/{}/tracks"])
+@pytest.mark.parametrize(
+    "bad_id", ["short", "0" * 23, "0" * 21 + "-", "0" * 21 + "é", "0" * 21 + "%20"]
+)
+def test_invalid_ids_are_400(client, route, bad_id):
+    path = route.format(bad_id) if "{}" in route else f"{route}/{bad_id}"
+    error = assert_error(client.get(f"/lookup/{path}"), 400)
+    assert "id" in error["message"]
+
+
+ARTIST_CASES = {
+    "plain": "SELECT rowid FROM artists ORDER BY rowid",
+    "with genres": "SELECT artist_rowid FROM artist_genres",
+    "no image": "SELECT rowid FROM artists WHERE rowid NOT IN (SELECT artist_rowid FROM artist_images)",
+    "accented name": "SELECT rowid FROM artists WHERE name GLOB '*[^ -~]*'",
+}
+
+
+@pytest.mark.parametrize("case", ARTIST_CASES)
+def test_artist_matches_the_files(client, oracle, case):
+    for rowid in sample(oracle, ARTIST_CASES[case]):
+        want = expected.artist(oracle, rowid)
+        response = client.get(f"/lookup/artist/{want['id']}")
+        assert response.status_code == 200
+        assert response.get_json() == want
+
+
+def test_unknown_artist_is_404(client):
+    assert_error(client.get("/lookup/artist/" + "0" * 22), 404, "artist not found")
+
+
+ALBUM_CASES = {
+    "plain": "SELECT rowid FROM albums ORDER BY rowid",
+    "empty name": "SELECT rowid FROM albums WHERE name = ''",
+    "no upc or copyright": "SELECT rowid FROM albums WHERE external_id_upc IS NULL OR copyright_c IS NULL",
+    "duplicated images": "SELECT album_rowid FROM album_images GROUP BY album_rowid, url HAVING count(*) > 1",
+    "duplicated credit": "SELECT album_rowid FROM artist_albums GROUP BY album_rowid, artist_rowid HAVING count(*) > 1",
+    "appears-on rows": "SELECT album_rowid FROM artist_albums WHERE index_in_album IS NULL",
+    "credit to a missing artist": "SELECT album_rowid FROM artist_albums WHERE artist_rowid NOT IN (SELECT rowid FROM artists)",
+}
+
+
+@pytest.mark.parametrize("case", ALBUM_CASES)
+def test_album_matches_the_files(client, oracle, case):
+    for rowid in sample(oracle, ALBUM_CASES[case]):
+        want = expected.album(oracle, rowid)
+        response = client.get(f"/lookup/album/{want['id']}")
+        assert response.status_code == 200
+        assert response.get_json() == want
+
+
+def test_unknown_album_is_404(client):
+    assert_error(client.get("/lookup/album/" + "0" * 22), 404, "album not found")
+    assert_error(client.get("/lookup/album/" + "0" * 22 + "/tracks"), 404, "album not found")
+
+
+def test_album_tracks_by_disc_then_number_without_album(client, oracle):
+    album_rowids = sample(
+        oracle,
+        "SELECT album_rowid FROM tracks JOIN albums ON albums.rowid = album_rowid "
+        "GROUP BY album_rowid HAVING max(disc_number) > 1 OR count(*) >= 50",
+    )
+    for album_rowid in album_rowids:
+        rows = oracle.execute(
+            "SELECT rowid FROM tracks WHERE album_rowid = ? ORDER BY disc_number, track_number, rowid",
+            (album_rowid,),
+        ).fetchall()
+        want = [expected.track(oracle, row[0], with_album=False) for row in rows]
+        album_id = oracle.execute("SELECT id FROM albums WHERE rowid = ?", (album_rowid,)).fetchone()[0]
+        response = client.get(f"/lookup/album/{album_id}/tracks")
+        assert response.status_code == 200
+        assert response.get_json() == want
+
+
+def test_isrc_lookup_most_popular_first(client, oracle):
+    isrcs = sample(
+        oracle,
+        "SELECT external_id_isrc FROM tracks WHERE external_id_isrc <> '' "
+        "GROUP BY external_id_isrc HAVING count(*) >= 3",
+    )
+    for isrc in isrcs:
+        got = client.get(f"/lookup/isrc/{isrc}").get_json()
+        popularity = [track["popularity"] for track in got]
+        assert popularity == sorted(popularity, reverse=True)
+        want = expected.isrc_tracks(oracle, isrc)
+        assert sorted(got, key=lambda t: t["id"]) == sorted(want, key=lambda t: t["id"])
+        assert client.get(f"/lookup/isrc/{isrc}").get_json() == got
+
+
+def test_isrc_is_normalised(client, oracle):
+    isrc = sample(oracle, "SELECT external_id_isrc FROM tracks WHERE external_id_isrc GLOB '[A-Z][A-Z]*'", 1)[0]
+    messy = f"  {isrc[:2].lower()}-{isrc[2:5]} {isrc[5:7]}-{isrc[7:]} "
+    assert client.get(f"/lookup/isrc/{messy}").get_json() == client.get(f"/lookup/isrc/{isrc}").get_json()
+    assert client.get(f"/lookup/isrc/{isrc}").get_json() != []
+
+
+def test_isrc_without_tracks_is_empty_list(client):
+    response = client.get("/lookup/isrc/ZZ0000000000")
+    assert response.status_code == 200
+    assert response.get_json() == []
+
+
+@pytest.mark.parametrize("bad", ["SHORT", "USUM724092731", "USUM7240927!", "US_UM72409273"])
+def test_invalid_isrc_is_400(client, bad):
+    error = assert_error(client.get(f"/lookup/isrc/{bad}"), 400)
+    assert "isrc" in error["message"]
+
+
+def test_head_works_like_get(client, oracle):
+    track_id = sample(oracle, "SELECT id FROM tracks", 1)[0]
+    response = client.head(f"/lookup/track/{track_id}")
+    assert response.status_code == 200
+    assert response.get_data() == b""

@@ -1,0 +1,121 @@
+"""The number of SQL statements a request runs does not depend on its answer's size.
+
+Statements are counted with APSW's execution tracer on the worker's own
+connection, around real requests.
+"""
+
+import contextlib
+
+import pytest
+
+from app.db import get_db
+
+
+@contextlib.contextmanager
+def counting_statements(app):
+    """Yield a list that receives the SQL text of every statement run."""
+    with app.app_context():
+        connection = get_db()
+    statements = []
+
+    def trace(cursor, sql, bindings):
+        statements.append(sql)
+        return True
+
+    previous = connection.exec_trace
+    connection.exec_trace = trace
+    try:
+        yield statements
+    finally:
+        connection.exec_trace = previous
+
+
+def statement_count(app, client, method, path, **kwargs):
+    with counting_statements(app) as statements:
+        response = getattr(client, method)(path, **kwargs)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return len(statements), response.get_json()
+
+
+def one(oracle, sql):
+    row = oracle.execute(sql).fetchone()
+    assert row is not None, sql
+    return row[0]
+
+
+def test_isrc_lookup(app, client, oracle):
+    small = one(oracle, "SELECT external_id_isrc FROM tracks WHERE external_id_isrc <> '' "
+                        "GROUP BY external_id_isrc HAVING count(*) = 1")
+    large = one(oracle, "SELECT external_id_isrc FROM tracks WHERE external_id_isrc <> '' "
+                        "GROUP BY external_id_isrc ORDER BY count(*) DESC")
+    small_count, small_answer = statement_count(app, client, "get", f"/lookup/isrc/{small}")
+    large_count, large_answer = statement_count(app, client, "get", f"/lookup/isrc/{large}")
+    assert len(small_answer) == 1 and len(large_answer) >= 5
+    assert small_count == large_count
+
+
+def test_album_tracks(app, client, oracle):
+    shape = ("SELECT a.id FROM albums a JOIN tracks t ON t.album_rowid = a.rowid "
+             "GROUP BY a.rowid HAVING count(*) {} ORDER BY a.rowid")
+    small_count, small_answer = statement_count(
+        app, client, "get", f"/lookup/album/{one(oracle, shape.format('= 1'))}/tracks")
+    large_count, large_answer = statement_count(
+        app, client, "get", f"/lookup/album/{one(oracle, shape.format('>= 50'))}/tracks")
+    assert len(small_answer) == 1 and len(large_answer) >= 50
+    assert small_count == large_count
+
+
+def test_track_with_one_or_many_artists(app, client, oracle):
+    shape = ("SELECT t.id FROM tracks t JOIN track_artists ta ON ta.track_rowid = t.rowid "
+             "JOIN albums a ON a.rowid = t.album_rowid GROUP BY t.rowid HAVING count(*) {}")
+    counts = [
+        statement_count(app, client, "get", f"/lookup/track/{one(oracle, shape.format(having))}")[0]
+        for having in ("= 1", ">= 3")
+    ]
+    assert counts[0] == counts[1]
+
+
+def most_common_pair(oracle, table):
+    """The two letters most names of ``table`` contain."""
+    counts = {}
+    for (name,) in oracle.execute(f"SELECT name FROM {table}"):
+        for pair in {name[i:i + 2].lower() for i in range(len(name) - 1)}:
+            if pair.isalpha() and pair.isascii():
+                counts[pair] = counts.get(pair, 0) + 1
+    return max(counts, key=counts.get)
+
+
+@pytest.mark.parametrize("route, table", [("/search/track", "tracks"), ("/search/artist", "artists")])
+def test_search_page_of_one_and_of_fifty(app, client, oracle, route, table):
+    q = most_common_pair(oracle, table)
+    small_count, small_answer = statement_count(app, client, "get", f"{route}?q={q}&limit=1")
+    large_count, large_answer = statement_count(app, client, "get", f"{route}?q={q}&limit=50")
+    assert len(small_answer) == 1 and len(large_answer) == 50
+    assert small_count == large_count
+
+
+def batch_keys(oracle, kind, count):
+    sql = {
+        "tracks": "SELECT id FROM tracks",
+        "artists": "SELECT id FROM artists",
+        "albums": "SELECT id FROM albums",
+        "isrcs": "SELECT DISTINCT external_id_isrc FROM tracks WHERE external_id_isrc <> ''",
+    }[kind]
+    return [row[0] for row in oracle.execute(f"{sql} LIMIT {count}")]
+
+
+@pytest.mark.parametrize("kind", ["tracks", "artists", "albums", "isrcs"])
+def test_batch_of_one_and_of_four_hundred(app, client, oracle, kind):
+    small_count, small_answer = statement_count(
+        app, client, "post", "/batch/lookup", json={kind: batch_keys(oracle, kind, 1)})
+    large_count, large_answer = statement_count(
+        app, client, "post", "/batch/lookup", json={kind: batch_keys(oracle, kind, 400)})
+    assert len(small_answer[kind]) == 1 and len(large_answer[kind]) >= 50
+    assert small_count == large_count
+
+
+def test_batch_of_mixed_items(app, client, oracle):
+    small = {kind: batch_keys(oracle, kind, 1) for kind in ("tracks", "artists", "albums", "isrcs")}
+    large = {kind: batch_keys(oracle, kind, 100) for kind in small}
+    assert statement_count(app, client, "post", "/batch/lookup", json=small)[0] == \
+        statement_count(app, client, "post", "/batch/lookup", json=large)[0]

@@ -1,0 +1,68 @@
+"""A bounded saturation run: 60 s of mixed traffic against 2 workers on loopback.
+
+Nothing may fail or answer 5xx; 429s are the limiter doing its job and are
+counted apart. The figures are printed for docs/RELIABILITY.md.
+"""
+
+import json
+import sqlite3
+
+import pytest
+
+from load import run_load
+from servers import running_gunicorn
+
+SECONDS = 60
+
+
+@pytest.fixture(scope="module")
+def keys(main_file):
+    with sqlite3.connect(f"file:{main_file}?mode=ro", uri=True) as connection:
+        def column(sql):
+            return [row[0] for row in connection.execute(sql)]
+
+        return {
+            "tracks": column("SELECT t.id FROM tracks t JOIN albums a ON a.rowid = t.album_rowid "
+                             "ORDER BY t.rowid % 13, t.rowid LIMIT 2000"),
+            "artists": column("SELECT id FROM artists"),
+            "albums": column("SELECT id FROM albums"),
+            "isrcs": column("SELECT DISTINCT external_id_isrc FROM tracks WHERE external_id_isrc <> '' LIMIT 2000"),
+        }
+
+
+def mixed_requests(keys):
+    words = ["love", "night", "the", "you", "dance", "fire", "zz"]
+
+    def make(rng):
+        kind = rng.random()
+        if kind < 0.30:
+            return "GET", f"/lookup/isrc/{rng.choice(keys['isrcs'])}", None
+        if kind < 0.55:
+            return "GET", f"/lookup/track/{rng.choice(keys['tracks'])}", None
+        if kind < 0.65:
+            return "GET", f"/lookup/album/{rng.choice(keys['albums'])}/tracks", None
+        if kind < 0.75:
+            return "GET", f"/lookup/artist/{rng.choice(keys['artists'])}", None
+        if kind < 0.85:
+            return "GET", f"/search/track?q={rng.choice(words)}&limit=10", None
+        body = {"isrcs": rng.sample(keys["isrcs"], 50), "tracks": rng.sample(keys["tracks"], 50)}
+        return "POST", "/batch/lookup", json.dumps(body)
+
+    return make
+
+
+def test_saturation_has_no_failures(main_file, keys):
+    environment = {
+        "MUSIC_API_MAIN_DATABASE": main_file,
+        "MUSIC_API_RATELIMIT_DEFAULT": "150 per second",
+    }
+    with running_gunicorn(environment, workers=2) as server:
+        port = int(server.base_url.rsplit(":", 1)[1])
+        result = run_load("127.0.0.1", port, mixed_requests(keys), seconds=SECONDS, connections=8)
+        log = server.log()
+    print("\nsaturation:", json.dumps(result.summary()))
+    assert result.requests > 1000
+    assert result.errors == {}
+    assert set(result.statuses) <= {200, 429}
+    assert result.statuses[200] > result.statuses[429]
+    assert "Traceback" not in log

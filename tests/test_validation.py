@@ -1,0 +1,66 @@
+"""Normalisation and validation of what clients send."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.errors import ApiError
+from app.validation import bounded_int
+from app.validation import QUERY_WHITESPACE
+from app.validation import normalise_isrc
+from app.validation import search_query
+
+ISRC_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+
+@pytest.mark.parametrize(
+    "text, isrc",
+    [
+        ("us-um7-24-09273", "USUM72409273"),
+        ("  GBAAP0000867 ", "GBAAP0000867"),
+        ("gb aap 00 00867", "GBAAP0000867"),
+        ("USUM7240927", None),
+        ("USUM724092731", None),
+        ("USUM7240927_", None),
+        ("USUM72409-27é", None),
+        ("", None),
+    ],
+)
+def test_normalise_isrc(text, isrc):
+    assert normalise_isrc(text) == isrc
+
+
+@given(st.text(alphabet=ISRC_CHARACTERS, min_size=12, max_size=12), st.data())
+def test_any_spelling_of_an_isrc_normalises_to_it(isrc, data):
+    spelled = "".join(
+        data.draw(st.sampled_from([c, c.lower()])) + data.draw(st.sampled_from(["", "-", " "]))
+        for c in isrc
+    )
+    assert normalise_isrc(f"  {spelled}  ") == isrc
+
+
+@given(st.text())
+def test_normalised_isrcs_are_always_canonical(text):
+    isrc = normalise_isrc(text)
+    assert isrc is None or (len(isrc) == 12 and set(isrc) <= set(ISRC_CHARACTERS))
+
+
+@given(st.text(alphabet=st.sampled_from(list(QUERY_WHITESPACE) + ["a", "é", "\u00a0", "_", "\x00"]), max_size=300)
+       | st.text(max_size=300))
+def test_search_query_accepts_exactly_2_to_200_trimmed_characters(text):
+    trimmed = text.strip(QUERY_WHITESPACE)
+    if 2 <= len(trimmed) <= 200 and "\x00" not in text:
+        assert search_query({"q": text}) == trimmed
+    else:
+        with pytest.raises(ApiError):
+            search_query({"q": text})
+
+
+@given(st.text(max_size=20))
+def test_bounded_int_accepts_only_whole_numbers_in_range(text):
+    try:
+        value = bounded_int({"limit": text}, "limit", 20, (1, 50))
+    except ApiError as error:
+        assert error.message == "limit must be an integer from 1 to 50"
+    else:
+        assert 1 <= value <= 50 and int(text) == value
