@@ -30,10 +30,10 @@ def curl_commands(text):
     return [line.strip() for line in text.splitlines() if line.strip().startswith("curl ")]
 
 
-def test_demo_prints_docs_url_and_three_examples(demo):
+def test_demo_prints_docs_url_and_examples(demo):
     folder, output = demo
     assert f"{README_URL}/docs" in output
-    assert len(curl_commands(output)) == 3
+    assert len(curl_commands(output)) >= 3
     assert (folder / "main_database.sqlite3").exists()
     assert (folder / "track_files.sqlite3").exists()
 

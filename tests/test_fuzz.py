@@ -19,7 +19,12 @@ EXAMPLES_PER_OPERATION = 100
 
 @pytest.fixture(scope="module")
 def server(main_file):
-    environment = {"MUSIC_API_MAIN_DATABASE": main_file, "MUSIC_API_RATELIMIT_ENABLED": "false"}
+    environment = {
+        "MUSIC_API_MAIN_DATABASE": main_file,
+        "MUSIC_API_RATELIMIT_ENABLED": "false",
+        # A busy CI machine must not turn a scan into a 408 (tested elsewhere).
+        "MUSIC_API_SEARCH_TIME_LIMIT_MS": "30000",
+    }
     with running_gunicorn(environment, workers=2) as running:
         yield running
 
