@@ -6,6 +6,10 @@ import re
 import unicodedata
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
 import requests
 
 from app.catalog import search as search_sql
@@ -218,9 +222,34 @@ def test_gunicorn_serves_from_the_index(main_file, index_file):
         assert found and all(fold(artist["name"]).startswith("beyonce") for artist in found)
 
 
-@pytest.mark.parametrize(("kind", "q"), [("track", "corazon"), ("artist", "beyonce"), ("album", "summer nigh")])
-def test_long_prefixes_match_the_same_with_or_without_expansion(indexed, monkeypatch, kind, q):
+def two_words_with_a_long_prefix(oracle, table):
+    """A query "first secon" built from a name of ``table``: the last word a
+    prefix longer than the prefix indexes, so expansion kicks in."""
+    for (name,) in oracle.execute(f"SELECT name FROM {table} ORDER BY rowid"):
+        words = name.split()
+        if len(words) >= 2 and words[0].isalpha() and words[1].isalpha() and len(words[1]) >= 7:
+            return f"{words[0]} {words[1][:6]}"
+    raise AssertionError(f"no two-word name with a long second word in {table}")
+
+
+@pytest.mark.parametrize(("kind", "q"), [("track", "corazon"), ("artist", "beyonce"), ("album", None)])
+def test_long_prefixes_match_the_same_with_or_without_expansion(indexed, oracle, monkeypatch, kind, q):
+    q = q or two_words_with_a_long_prefix(oracle, "albums")
     expanded = found_ids(indexed, kind, q, limit=50)
     monkeypatch.setattr(search_sql, "MAX_COMPLETIONS", 0)
     assert found_ids(indexed, kind, q, limit=50) == expanded
     assert expanded
+
+
+FTS_SYNTAX = st.lists(
+    st.sampled_from(list('ab "*()-+:^{}.,') + ["OR ", "AND ", "NOT ", "NEAR(", "é", "love "]),
+    min_size=1, max_size=12,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(q=st.text(min_size=1, max_size=40) | FTS_SYNTAX, kind=st.sampled_from(["track", "artist", "album"]))
+def test_any_query_is_answered_never_500(indexed, q, kind):
+    # FTS5 query syntax ("OR", quotes, parentheses, *) in q must stay text.
+    response = indexed.get(f"/search/{kind}", query_string={"q": q, "limit": 5})
+    assert response.status_code in (200, 400), response.get_data(as_text=True)

@@ -27,31 +27,35 @@ def isrc_tracks(isrc):
     return jsonify(tracks_schema.dump(found.get(isrc, [])))
 
 
+def found_or_404(found, key, kind):
+    """Return ``found[key]``.
+
+    :raise NotFound 404: ``<kind> not found`` when the key is absent.
+    """
+    if key not in found:
+        raise NotFound(f"{kind} not found")
+    return found[key]
+
+
 @bp.get("/track/<track_id>")
 def track(track_id):
     require_spotify_id(track_id, "track")
     found = tracks.tracks_by_id(get_db(), [track_id], with_files=has_track_files())
-    if track_id not in found:
-        raise NotFound("track not found")
-    return jsonify(track_schema.dump(found[track_id]))
+    return jsonify(track_schema.dump(found_or_404(found, track_id, "track")))
 
 
 @bp.get("/artist/<artist_id>")
 def artist(artist_id):
     require_spotify_id(artist_id, "artist")
     found = artists.artists_by_id(get_db(), [artist_id])
-    if artist_id not in found:
-        raise NotFound("artist not found")
-    return jsonify(artist_schema.dump(found[artist_id]))
+    return jsonify(artist_schema.dump(found_or_404(found, artist_id, "artist")))
 
 
 @bp.get("/album/<album_id>")
 def album(album_id):
     require_spotify_id(album_id, "album")
     found = albums.albums_by_id_whole(get_db(), [album_id])
-    if album_id not in found:
-        raise NotFound("album not found")
-    return jsonify(album_schema.dump(found[album_id]))
+    return jsonify(album_schema.dump(found_or_404(found, album_id, "album")))
 
 
 @bp.get("/album/<album_id>/tracks")

@@ -207,7 +207,8 @@ def ranked_rowids(connection, kind, words, limit, offset):
     with_trigrams = all(len(word) >= TRIGRAM_MIN_CHARACTERS for word in words)
     bindings = {
         "whole": " ".join(quoted),
-        "head": "".join(word + " " for word in quoted[:-1]),
+        # FTS5 has no implicit AND before a parenthesis: spell it out.
+        "head": "".join(word + " AND " for word in quoted[:-1]),
         "prefix": " ".join(quoted) + "*",
         "last": last,
         # A prefix the prefix indexes cover is one term already.
