@@ -4,6 +4,9 @@ import pytest
 
 from app.cors import allowed_origins
 from conftest import make_app
+from servers import running_gunicorn
+from servers import service_env
+from traffic import send
 
 ORIGIN = "https://player.example"
 PREFLIGHT = {
@@ -48,12 +51,14 @@ def test_an_origin_not_configured_gets_no_permission(cors_client):
 
 
 def test_preflights_do_not_use_up_the_rate_limit(main_file):
-    app = make_app(main_file, CORS_ORIGINS=ORIGIN, RATELIMIT_ENABLED=True, RATELIMIT_DEFAULT="2 per hour")
-    client = app.test_client()
-    preflights = [client.options("/batch/lookup", headers=PREFLIGHT).status_code for _ in range(5)]
-    lookups = [client.get("/lookup/track/0000000000000000000000").status_code for _ in range(3)]
-    assert preflights == [200] * 5
-    assert lookups == [404, 404, 429]
+    # A real gunicorn: one process, one limiter, the limit set at start-up.
+    env = service_env(main_file, CORS_ORIGINS=ORIGIN, RATELIMIT_ENABLED="true", RATELIMIT_DEFAULT="2 per hour")
+    with running_gunicorn(env, workers=1) as server:
+        preflights = [send(server.base_url, "/batch/lookup", method="OPTIONS", headers=PREFLIGHT) for _ in range(5)]
+        lookups = [send(server.base_url, "/lookup/track/0000000000000000000000") for _ in range(3)]
+    assert [outcome.status for outcome in preflights] == [200] * 5
+    assert all(outcome.headers["access-control-allow-origin"] == ORIGIN for outcome in preflights)
+    assert [outcome.status for outcome in lookups] == [404, 404, 429]
 
 
 @pytest.mark.parametrize(
