@@ -1,6 +1,7 @@
 """gunicorn settings, read from the environment (see README, "Configuration",
 and docs/DEPLOYMENT.md for why each default is what it is)."""
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -65,6 +66,11 @@ def child_exit(server, worker):
     multiprocess.mark_process_dead(worker.pid)
 
 
-def on_exit(server):
-    if Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]) == _OWN_METRICS_DIR:
+def _remove_own_metrics_dir(master_pid=os.getpid()):
+    # atexit rather than on_exit, so a master that fails to load the app
+    # cleans up too; workers inherit the handler but are not the master.
+    if os.getpid() == master_pid and Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]) == _OWN_METRICS_DIR:
         shutil.rmtree(_OWN_METRICS_DIR, ignore_errors=True)
+
+
+atexit.register(_remove_own_metrics_dir)
