@@ -98,10 +98,21 @@ def running_gunicorn(env=None, *, workers=2, health_path="/health"):
     base_url = f"http://127.0.0.1:{port}"
     try:
         wait_until_answers(base_url + health_path, process, log_path)
+        wait_for_workers(process.pid, workers)
         yield Server(process=process, base_url=base_url, log_path=log_path)
     finally:
         stop(process)
         log_path.unlink(missing_ok=True)
+
+
+def wait_for_workers(master_pid, count, timeout=START_TIMEOUT_S):
+    """Wait until the gunicorn master has ``count`` workers, so tests that
+    look at worker processes never see one still being forked."""
+    deadline = time.monotonic() + timeout
+    while len(worker_pids(master_pid)) < count:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"gunicorn did not start {count} workers in {timeout} s")
+        time.sleep(0.05)
 
 
 def wait_until_listening(port, process, log_path, timeout=START_TIMEOUT_S):
