@@ -11,9 +11,14 @@ def create_app(overrides=None):
 
     :raise app.files.CatalogueFileError: when a configured file is missing or wrong.
     """
+    from app import cors
     from app import db
     from app import errors
+    from app import http_cache
     from app import limits
+    from app import logs
+    from app import metrics
+    from app import proxies
     from app.api import batch
     from app.api import docs
     from app.api import health
@@ -39,7 +44,14 @@ def create_app(overrides=None):
     app.extensions["openapi"] = build_spec()
     db.init_app(app)
     errors.init_app(app)
+    # Request ids, logs and metrics first: their hooks then see every
+    # request, including one the rate limit turns away.
+    logs.init_app(app)
+    metrics.init_app(app)
     limits.init_app(app)
+    http_cache.init_app(app)
+    cors.init_app(app)
+    proxies.init_app(app)
     app.register_blueprint(lookup.bp, url_prefix="/lookup")
     app.register_blueprint(search.bp, url_prefix="/search")
     app.register_blueprint(batch.bp, url_prefix="/batch")

@@ -92,6 +92,31 @@ SETTINGS = (
         1024 * 1024,
         "Largest request body accepted, in bytes; larger ones are answered 413.",
     ),
+    Setting(
+        "LOG_LEVEL",
+        "INFO",
+        "Lowest level logged (DEBUG, INFO, WARNING, ERROR); every line is JSON on "
+        "stderr. INFO includes one line per request.",
+    ),
+    Setting(
+        "TRUSTED_PROXIES",
+        0,
+        "How many reverse proxies in front of the service append to "
+        "X-Forwarded-For (werkzeug ProxyFix). 0: the header is ignored and the "
+        "socket's address is the client. Behind one nginx: 1.",
+    ),
+    Setting(
+        "CACHE_MAX_AGE",
+        86400,
+        "Seconds a successful GET answer may be cached (Cache-Control: public, "
+        "max-age); every such answer also carries a strong ETag.",
+    ),
+    Setting(
+        "CORS_ORIGINS",
+        "",
+        "Origins allowed to call the API from a browser, comma-separated "
+        "(`https://a.example,https://b.example`, or `*`). Empty: no CORS headers.",
+    ),
 )
 
 DEFAULTS = {setting.name: setting.default for setting in SETTINGS}

@@ -75,6 +75,59 @@ def _prepare_connection(connection, schemas, mmap_size, cache_size_kib):
         connection.execute(f"PRAGMA {schema}.mmap_size = {int(mmap_size)}")
         # A negative cache_size is a size in KiB rather than in pages.
         connection.execute(f"PRAGMA {schema}.cache_size = {-int(cache_size_kib)}")
+    _trace_sql(connection, _thread_sql_usage())
+
+
+class SqlUsage:
+    """Statements run and time spent inside SQLite by one thread's connections.
+
+    The counts only grow; a request reads them at its start and end
+    (:func:`sql_usage`) and keeps the difference.
+    """
+
+    def __init__(self):
+        self.statements = 0
+        self.nanoseconds = 0
+        self._started = {}
+
+    def count_statement(self, cursor, sql, bindings):
+        self.statements += 1
+        return True
+
+    def time_statement(self, event):
+        # SQLite's own profile time is rounded to whole milliseconds, too
+        # coarse for index lookups: time from the statement's first step
+        # (TRACE_STMT) to its reset (TRACE_PROFILE) on a fine clock instead.
+        if event["code"] == apsw.SQLITE_TRACE_STMT:
+            self._started[event["id"]] = time.perf_counter_ns()
+            return
+        started = self._started.pop(event["id"], None)
+        if started is not None:
+            self.nanoseconds += time.perf_counter_ns() - started
+
+
+def _trace_sql(connection, usage):
+    # The exec tracer counts statements; tests of the query budget may swap
+    # it for their own for a while, which only pauses this count.
+    connection.exec_trace = usage.count_statement
+    connection.trace_v2(apsw.SQLITE_TRACE_STMT | apsw.SQLITE_TRACE_PROFILE, usage.time_statement)
+
+
+# Each thread's SqlUsage; a thread's connections are only used by that thread.
+_sql_usage_by_thread = threading.local()
+
+
+def _thread_sql_usage():
+    usage = getattr(_sql_usage_by_thread, "usage", None)
+    if usage is None:
+        usage = _sql_usage_by_thread.usage = SqlUsage()
+    return usage
+
+
+def sql_usage():
+    """Return (statements, nanoseconds) run so far by this thread's connections."""
+    usage = _thread_sql_usage()
+    return usage.statements, usage.nanoseconds
 
 
 def init_app(app):

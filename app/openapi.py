@@ -152,6 +152,17 @@ PATHS = {
             },
         }
     },
+    "/metrics": {
+        "get": {
+            "summary": "Prometheus metrics of every worker of this instance (not rate limited)",
+            "responses": {
+                "200": {
+                    "description": "Prometheus text exposition format",
+                    "content": {"text/plain": {"schema": {"type": "string"}}},
+                }
+            },
+        }
+    },
 }
 
 SCHEMAS = {

@@ -5,9 +5,13 @@ answers, and on exit stops it and every child, even when the test failed.
 """
 
 import contextlib
+import grp
 import os
+import pwd
+import shutil
 import signal
 import socket
+import string
 import subprocess
 import sys
 import tempfile
@@ -15,6 +19,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import redis
 import requests
 
 REPO = Path(__file__).resolve().parent.parent
@@ -93,7 +98,189 @@ def running_gunicorn(env=None, *, workers=2, health_path="/health"):
     base_url = f"http://127.0.0.1:{port}"
     try:
         wait_until_answers(base_url + health_path, process, log_path)
+        wait_for_workers(process.pid, workers)
         yield Server(process=process, base_url=base_url, log_path=log_path)
     finally:
         stop(process)
         log_path.unlink(missing_ok=True)
+
+
+def wait_for_workers(master_pid, count, timeout=START_TIMEOUT_S):
+    """Wait until the gunicorn master has ``count`` workers, so tests that
+    look at worker processes never see one still being forked."""
+    deadline = time.monotonic() + timeout
+    while len(worker_pids(master_pid)) < count:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"gunicorn did not start {count} workers in {timeout} s")
+        time.sleep(0.05)
+
+
+def wait_until_listening(port, process, log_path, timeout=START_TIMEOUT_S):
+    """Wait (bounded) until something accepts TCP connections on 127.0.0.1:``port``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited {process.returncode}:\n{log_path.read_text()}")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+            return
+        time.sleep(0.05)
+    raise RuntimeError(f"nothing listened on port {port} in {timeout} s:\n{log_path.read_text()}")
+
+
+def system_binary(name):
+    """Return the path of a Debian package's binary, or say how to install it."""
+    path = shutil.which(name) or shutil.which(name, path="/usr/sbin:/usr/bin")
+    if path is None:
+        raise RuntimeError(f"{name} is not installed: run `make system-packages`")
+    return path
+
+
+@dataclass
+class RedisServer:
+    process: subprocess.Popen
+    url: str
+    log_path: Path
+
+    def client(self):
+        return redis.Redis.from_url(self.url)
+
+
+@contextlib.contextmanager
+def running_redis():
+    """Run a throwaway ``redis-server`` on a free loopback port: no persistence, no daemon."""
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="redis-") as folder:
+        log_path = Path(folder) / "redis.log"
+        with log_path.open("wb") as log_file:
+            process = subprocess.Popen(
+                [
+                    system_binary("redis-server"),
+                    "--bind", "127.0.0.1",
+                    "--port", str(port),
+                    "--dir", folder,
+                    "--save", "",
+                    "--appendonly", "no",
+                    "--daemonize", "no",
+                ],
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        try:
+            wait_until_listening(port, process, log_path)
+            server = RedisServer(process=process, url=f"redis://127.0.0.1:{port}/0", log_path=log_path)
+            _wait_until_redis_answers(server)
+            yield server
+        finally:
+            stop(process)
+
+
+def _wait_until_redis_answers(server, timeout=START_TIMEOUT_S):
+    # redis-server accepts connections a moment before it loads and answers.
+    deadline = time.monotonic() + timeout
+    with server.client() as client:
+        while time.monotonic() < deadline:
+            with contextlib.suppress(redis.exceptions.BusyLoadingError, redis.ConnectionError):
+                if client.ping():
+                    return
+            time.sleep(0.05)
+    raise RuntimeError(f"redis did not answer PING in {timeout} s:\n{server.log_path.read_text()}")
+
+
+def render_template(path, **values):
+    """Fill the ``${NAME}`` placeholders of a shipped config, as ``envsubst`` would.
+
+    nginx's own ``$variables`` are left alone; a placeholder left unfilled is an error.
+    """
+    text = string.Template(Path(path).read_text()).safe_substitute(values)
+    unfilled = [name for name in string.Template(text).get_identifiers() if name.isupper()]
+    if unfilled:
+        raise ValueError(f"{path}: no value for {', '.join(unfilled)}")
+    return text
+
+
+@dataclass
+class NginxServer:
+    process: subprocess.Popen
+    base_url: str
+    prefix: Path
+
+    def access_log(self):
+        return (self.prefix / "access.log").read_text(errors="replace")
+
+    def error_log(self):
+        return (self.prefix / "error.log").read_text(errors="replace")
+
+
+def nginx_main_config(prefix, site_path):
+    """A main nginx.conf that keeps everything (pid, logs, temp files) under ``prefix``
+    and includes ``site_path``, an http-level file such as deploy/nginx.conf."""
+    user = ""
+    if os.geteuid() == 0:
+        # As root nginx would switch its workers to nobody, who cannot enter
+        # pytest's private temporary folders.
+        user = f"user {pwd.getpwuid(os.getuid()).pw_name} {grp.getgrgid(os.getgid()).gr_name};"
+    return f"""
+{user}
+daemon off;
+worker_processes 1;
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log info;
+events {{ worker_connections 256; }}
+http {{
+    access_log {prefix}/access.log;
+    client_body_temp_path {prefix}/client_body;
+    proxy_temp_path {prefix}/proxy;
+    fastcgi_temp_path {prefix}/fastcgi;
+    uwsgi_temp_path {prefix}/uwsgi;
+    scgi_temp_path {prefix}/scgi;
+    default_type application/octet-stream;
+    include {site_path};
+}}
+"""
+
+
+@contextlib.contextmanager
+def running_nginx(site_config, prefix, port):
+    """Run nginx in the foreground with ``site_config`` (http-level text) listening on ``port``.
+
+    ``prefix`` is a folder of the test's own (a ``tmp_path``): the config,
+    pid, logs and temporary files all live there.
+    """
+    prefix = Path(prefix)
+    prefix.mkdir(parents=True, exist_ok=True)
+    site_path = prefix / "site.conf"
+    site_path.write_text(site_config)
+    main_path = prefix / "nginx.conf"
+    main_path.write_text(nginx_main_config(prefix, site_path))
+    log_path = prefix / "stderr.log"
+    with log_path.open("wb") as log_file:
+        process = subprocess.Popen(
+            [system_binary("nginx"), "-p", f"{prefix}/", "-c", str(main_path), "-e", str(prefix / "error.log")],
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        wait_until_listening(port, process, log_path)
+        yield NginxServer(process=process, base_url=f"http://127.0.0.1:{port}", prefix=prefix)
+    finally:
+        stop(process)
+
+
+def service_env(main_file, **settings):
+    """Environment for a service instance over ``main_file``: ``LOG_LEVEL="INFO"``
+    becomes ``MUSIC_API_LOG_LEVEL=INFO``; names already upper-case with their
+    own prefix (``WEB_CONCURRENCY``, ``GUNICORN_THREADS``) pass as they are."""
+    env = {"MUSIC_API_MAIN_DATABASE": str(main_file), "MUSIC_API_RATELIMIT_ENABLED": "false"}
+    for name, value in settings.items():
+        if not name.startswith(("GUNICORN_", "WEB_", "PROMETHEUS_")):
+            name = f"MUSIC_API_{name}"
+        env[name] = str(value)
+    return env
+
+
+def worker_pids(master_pid):
+    """The pids of a gunicorn master's live worker processes (Linux /proc)."""
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children")
+    return {int(pid) for pid in children.read_text().split()}

@@ -18,6 +18,7 @@ from conftest import make_app
 from servers import BIN
 from servers import REPO
 from servers import running_gunicorn
+from servers import worker_pids
 
 RECOVERY_TIMEOUT_S = 30
 
@@ -53,13 +54,6 @@ def test_unreadable_file_is_refused_with_one_line(main_file):
         ]
     finally:
         shutil.rmtree(folder)
-
-
-def worker_pids(server):
-    output = subprocess.run(
-        ["pgrep", "-P", str(server.process.pid)], capture_output=True, text=True, timeout=10
-    ).stdout
-    return {int(pid) for pid in output.split()}
 
 
 @pytest.fixture()
@@ -122,13 +116,13 @@ def test_truncated_file_answers_503_then_recovers(served_copy):
     backup = main.with_suffix(".backup")
     shutil.copy(main, backup)
     assert set(answers(server, track)) == {200}
-    workers = worker_pids(server)
+    workers = worker_pids(server.process.pid)
     with main.open("r+b") as file:
         file.truncate(main.stat().st_size // 2)
     assert set(answers(server, track)) == {503}
     assert requests.get(server.base_url + "/health", timeout=10).status_code == 503
     # The same workers answered: none died of SIGBUS reading past the new end.
-    assert worker_pids(server) == workers
+    assert worker_pids(server.process.pid) == workers
     shutil.copyfile(backup, main)
     wait_for(server, track, 200)
 
@@ -145,7 +139,7 @@ def hang_in_a_request(server):
 def test_worker_killed_mid_request(main_file, sig):
     environment = {"MUSIC_API_MAIN_DATABASE": main_file, "MUSIC_API_RATELIMIT_ENABLED": "false"}
     with running_gunicorn(environment, workers=1) as server:
-        before = worker_pids(server)
+        before = worker_pids(server.process.pid)
         assert len(before) == 1
         sock = hang_in_a_request(server)
         try:
@@ -160,4 +154,4 @@ def test_worker_killed_mid_request(main_file, sig):
         finally:
             sock.close()
         wait_for(server, "/health", 200)
-        assert worker_pids(server).isdisjoint(before)
+        assert worker_pids(server.process.pid).isdisjoint(before)

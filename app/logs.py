@@ -1,0 +1,144 @@
+"""JSON log lines: one per request, plus the application's own events and errors.
+
+Every line is one JSON object on stderr (python-json-logger). gunicorn uses
+the same configuration (:func:`logging_config`, read by gunicorn.conf.py),
+so its own messages come out as JSON lines too, and a log shipper needs one
+parser. A request's id comes from a valid incoming ``X-Request-ID`` (nginx
+sends its own) or is generated; it is sent back in the answer and added to
+every line logged while the request runs.
+"""
+
+import logging
+import logging.config
+import re
+import time
+import uuid
+
+from flask import g
+from flask import has_request_context
+from flask import request
+from pythonjsonlogger.json import JsonFormatter
+
+REQUEST_ID_HEADER = "X-Request-ID"
+
+# What an incoming request id may look like: short, no spaces or quotes, so
+# it can be copied into a header and a log line as it is.
+_request_id_re = re.compile(r"[A-Za-z0-9._:=+/-]{1,128}")
+
+# The handler's name: it marks the handler as ours, so configuring twice
+# (gunicorn, then the app factory) never doubles the lines.
+HANDLER_NAME = "json"
+
+requests_log = logging.getLogger("app.requests")
+
+
+class RequestIdFilter(logging.Filter):
+    """Add the current request's id to every record logged during a request."""
+
+    def filter(self, record):
+        if has_request_context() and "request_id" in g:
+            record.request_id = g.request_id
+        return True
+
+
+def json_formatter():
+    """The formatter of every line: level, logger, pid, message, time, then extras."""
+    return JsonFormatter(
+        "%(levelname)s %(name)s %(process)d %(message)s",
+        rename_fields={"levelname": "level", "name": "logger", "process": "pid"},
+        timestamp="time",
+    )
+
+
+def logging_config(level="INFO"):
+    """Return the :func:`logging.config.dictConfig` mapping for JSON lines at ``level``."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": RequestIdFilter}},
+        "formatters": {"json": {"()": json_formatter}},
+        "handlers": {
+            HANDLER_NAME: {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "filters": ["request_id"],
+                "stream": "ext://sys.stderr",
+            }
+        },
+        "root": {"level": log_level(level), "handlers": [HANDLER_NAME]},
+        "loggers": {
+            # gunicorn's own messages go to the JSON handler through the root;
+            # its access log stays off: app.requests writes one line per request.
+            "gunicorn.error": {"level": log_level(level), "handlers": [], "propagate": True},
+            "gunicorn.access": {"handlers": [], "propagate": False},
+        },
+    }
+
+
+def log_level(value):
+    """Return a level :mod:`logging` accepts from a setting (``info``, ``WARNING``, 20)."""
+    return value if isinstance(value, int) else str(value).upper()
+
+
+def configure_logging(level):
+    """Send JSON lines to stderr at ``level``, unless that is already set up."""
+    level = log_level(level)
+    root = logging.getLogger()
+    if not any(handler.name == HANDLER_NAME for handler in root.handlers):
+        logging.config.dictConfig(logging_config(level))
+    root.setLevel(level)
+
+
+def request_id_from(headers):
+    """Return the incoming request id when it is valid, else a new one."""
+    incoming = headers.get(REQUEST_ID_HEADER, "")
+    if _request_id_re.fullmatch(incoming):
+        return incoming
+    return uuid.uuid4().hex
+
+
+def start_request():
+    g.request_id = request_id_from(request.headers)
+    g.request_started = time.perf_counter()
+
+
+def finish_request(response):
+    response.headers[REQUEST_ID_HEADER] = g.request_id
+    duration = time.perf_counter() - g.request_started
+    requests_log.info(
+        "request",
+        extra={
+            "method": request.method,
+            "path": request.path,
+            "route": route_template(),
+            "status": response.status_code,
+            "duration_ms": round(duration * 1000, 3),
+            "bytes": _body_bytes(response),
+            "client_ip": request.remote_addr,
+            "user_agent": request.user_agent.string,
+        },
+    )
+    return response
+
+
+def _body_bytes(response):
+    if request.method == "HEAD" or response.status_code in (204, 304):
+        return 0
+    return response.calculate_content_length() or 0
+
+
+def route_template():
+    """The matched route as the contract writes it (``/lookup/track/{track_id}``).
+
+    Unmatched paths share one value, so a scan of random URLs cannot create
+    an unbounded number of metric series or log values.
+    """
+    if request.url_rule is None:
+        return "(unmatched)"
+    return re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", request.url_rule.rule)
+
+
+def init_app(app):
+    configure_logging(app.config["LOG_LEVEL"])
+    app.before_request(start_request)
+    app.after_request(finish_request)

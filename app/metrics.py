@@ -1,0 +1,114 @@
+"""Prometheus metrics at ``GET /metrics``, correct under several gunicorn workers.
+
+With ``PROMETHEUS_MULTIPROC_DIR`` set (gunicorn.conf.py sets it before the
+app is imported), every worker writes its values to files in that folder
+and a scrape, answered by any one worker, adds up all of them; gunicorn's
+``child_exit`` hook marks a dead worker's files so its in-flight count
+disappears while its counters stay. Without it (one process, tests) the
+process's own registry is served.
+"""
+
+import os
+import time
+
+from flask import Blueprint
+from flask import Response
+from flask import g
+from flask import request
+from prometheus_client import CONTENT_TYPE_LATEST
+from prometheus_client import REGISTRY
+from prometheus_client import CollectorRegistry
+from prometheus_client import Counter
+from prometheus_client import Gauge
+from prometheus_client import Histogram
+from prometheus_client import generate_latest
+from prometheus_client import multiprocess
+
+from app import db
+from app.limits import exempt
+from app.logs import route_template
+
+MULTIPROCESS_DIR_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
+
+# Lookups take about a millisecond on a warm cache, a search up to its time
+# limit (one second by default): buckets from 1 ms to 10 s.
+LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+SQL_SECONDS_BUCKETS = (0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5, 1, 5)
+# The query budget keeps a request to a handful of statements; more means a bug.
+SQL_STATEMENT_BUCKETS = (0, 1, 2, 4, 8, 16, 32, 64)
+
+REQUESTS = Counter(
+    "music_api_requests",
+    "HTTP requests answered, by route template, method and status.",
+    ["route", "method", "status"],
+)
+LATENCY = Histogram(
+    "music_api_request_duration_seconds",
+    "Time from the start of a request to its answer, by route template.",
+    ["route"],
+    buckets=LATENCY_BUCKETS,
+)
+SQL_STATEMENTS = Histogram(
+    "music_api_sql_statements_per_request",
+    "SQL statements one request ran, by route template.",
+    ["route"],
+    buckets=SQL_STATEMENT_BUCKETS,
+)
+SQL_SECONDS = Histogram(
+    "music_api_sql_seconds_per_request",
+    "Time one request spent inside SQLite, by route template.",
+    ["route"],
+    buckets=SQL_SECONDS_BUCKETS,
+)
+IN_FLIGHT = Gauge(
+    "music_api_requests_in_flight",
+    "Requests being answered right now, over all live workers.",
+    multiprocess_mode="livesum",
+)
+
+bp = exempt(Blueprint("metrics", __name__))
+
+
+@bp.get("/metrics")
+def scrape():
+    return Response(generate_latest(_registry()), content_type=CONTENT_TYPE_LATEST)
+
+
+def _registry():
+    if MULTIPROCESS_DIR_VARIABLE not in os.environ:
+        return REGISTRY
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry)
+    return registry
+
+
+def start_request():
+    IN_FLIGHT.inc()
+    g.metrics_in_flight = True
+    g.metrics_started = time.perf_counter()
+    g.sql_usage_at_start = db.sql_usage()
+
+
+def record_answer(response):
+    route = route_template()
+    REQUESTS.labels(route, request.method, str(response.status_code)).inc()
+    LATENCY.labels(route).observe(time.perf_counter() - g.metrics_started)
+    statements_before, nanoseconds_before = g.sql_usage_at_start
+    statements, nanoseconds = db.sql_usage()
+    SQL_STATEMENTS.labels(route).observe(statements - statements_before)
+    SQL_SECONDS.labels(route).observe((nanoseconds - nanoseconds_before) / 1e9)
+    return response
+
+
+def end_request(error=None):
+    # Teardown runs even when the answer failed, so the gauge never drifts up.
+    if g.pop("metrics_in_flight", False):
+        IN_FLIGHT.dec()
+
+
+def init_app(app):
+    app.before_request(start_request)
+    app.after_request(record_answer)
+    app.teardown_request(end_request)
+    app.register_blueprint(bp)
+
