@@ -34,7 +34,11 @@ class Server:
         On a shared machine this is steadier than throughput: a request costs
         about the same CPU however many other processes want the cores.
         """
-        return sum(_cpu_seconds(pid) for pid in [self.process.pid] + self.worker_pids())
+        # Workers replaced meanwhile (max_requests) are counted through the
+        # master's figures for its reaped children.
+        return _cpu_seconds(self.process.pid, with_reaped_children=True) + sum(
+            _cpu_seconds(pid) for pid in self.worker_pids()
+        )
 
     def worker_memory(self):
         """Return the largest worker's {"rss_mb", "anon_mb", "file_mb"}.
@@ -117,14 +121,17 @@ def _parent_pid(pid):
     return int(stat.rsplit(")", 1)[1].split()[1])
 
 
-def _cpu_seconds(pid):
+def _cpu_seconds(pid, with_reaped_children=False):
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return 0.0
     fields = stat.rsplit(")", 1)[1].split()
-    # utime and stime, fields 14 and 15 of proc(5), in clock ticks.
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    # utime, stime, cutime, cstime: fields 14 to 17 of proc(5), in clock ticks.
+    ticks = int(fields[11]) + int(fields[12])
+    if with_reaped_children:
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def _memory_mb(pid):
