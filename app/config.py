@@ -88,6 +88,13 @@ SETTINGS = (
         "and machines.",
     ),
     Setting(
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED",
+        True,
+        "flask-limiter: while the storage (Redis) cannot be reached, count in "
+        "each worker's memory instead of failing requests; Redis is used "
+        "again once it answers.",
+    ),
+    Setting(
         "MAX_CONTENT_LENGTH",
         1024 * 1024,
         "Largest request body accepted, in bytes; larger ones are answered 413.",

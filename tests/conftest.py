@@ -2,6 +2,7 @@
 shared schema), the app over it, and an independent reader of the same files
 for expected values."""
 
+import contextlib
 import sqlite3
 
 import pytest
@@ -81,3 +82,25 @@ def assert_error(response, status, message=None):
         assert body["error"]["message"] == message
     assert "Traceback" not in response.get_data(as_text=True)
     return body["error"]
+
+
+@contextlib.contextmanager
+def counting_statements(app):
+    """Yield a list that receives the SQL text of every statement the app's
+    connection (this thread's) runs, through APSW's execution tracer."""
+    from app.db import get_db
+
+    with app.app_context():
+        connection = get_db()
+    statements = []
+
+    def trace(cursor, sql, bindings):
+        statements.append(sql)
+        return True
+
+    previous = connection.exec_trace
+    connection.exec_trace = trace
+    try:
+        yield statements
+    finally:
+        connection.exec_trace = previous

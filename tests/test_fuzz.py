@@ -39,8 +39,11 @@ examples_run = Counter()
 
 
 @schema.parametrize()
+# derandomize: the same examples on every run, so CI is repeatable; explore
+# further by hand with `--hypothesis-seed=N` after setting it to False.
 @settings(
     max_examples=EXAMPLES_PER_OPERATION,
+    derandomize=True,
     deadline=None,
     suppress_health_check=list(HealthCheck),
 )

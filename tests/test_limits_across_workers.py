@@ -88,3 +88,13 @@ def test_redis_storage_enforces_the_limit_once_across_workers(main_file, distinc
     assert sum(outcome.status != 429 for outcome in outcomes) == LIMIT
     assert sum(outcome.status == 429 for outcome in outcomes) == REQUESTS - LIMIT
     assert keys, "the counts were not kept in Redis"
+
+
+def test_redis_outage_falls_back_to_memory_counts(main_file, distinct_paths):
+    with running_redis() as redis_server:
+        url = redis_server.url
+    # Redis is gone now: every request must still be answered, and limited
+    # by each worker's own count.
+    with running_gunicorn(limited_env(main_file, storage_uri=url), workers=1) as server:
+        outcomes = [send(server.base_url, path) for path in distinct_paths[: LIMIT + 1]]
+    assert [outcome.status for outcome in outcomes] == [200] * LIMIT + [429]

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 import requests
 
 from app.catalog import search as search_sql
-from app.db import get_db
 from app.search_index import build_search_index
 from conftest import assert_error
+from conftest import counting_statements
 from conftest import make_app
 from servers import running_gunicorn
 
@@ -167,20 +167,8 @@ def test_album_search_validates_like_the_others(indexed, params, message):
 def count_statements(app, path, params):
     """Run one request and return how many SQL statements it executed."""
     client = app.test_client()
-    client.get("/health")  # opens this thread's connection
-    with app.app_context():
-        connection = get_db()
-    statements = []
-
-    def tracer(cursor, sql, bindings):
-        statements.append(sql)
-        return True
-
-    connection.exec_trace = tracer
-    try:
+    with counting_statements(app) as statements:
         response = client.get(path, query_string=params)
-    finally:
-        connection.exec_trace = None
     assert response.status_code == 200
     return len(statements), len(response.get_json())
 

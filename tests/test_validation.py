@@ -8,6 +8,7 @@ from app.errors import ApiError
 from app.validation import bounded_int
 from app.validation import QUERY_WHITESPACE
 from app.validation import normalise_isrc
+from app.validation import require_spotify_id
 from app.validation import search_query
 
 ISRC_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
@@ -64,3 +65,14 @@ def test_bounded_int_accepts_only_whole_numbers_in_range(text):
         assert error.message == "limit must be an integer from 1 to 50"
     else:
         assert 1 <= value <= 50 and int(text) == value
+
+
+@given(st.text(max_size=30) | st.text(alphabet="0123456789abcXYZ", min_size=20, max_size=24))
+def test_spotify_ids_are_exactly_22_ascii_letters_or_digits(text):
+    valid = len(text) == 22 and text.isascii() and text.isalnum()
+    try:
+        assert require_spotify_id(text, "track") == text
+        assert valid
+    except ApiError as error:
+        assert not valid
+        assert error.message == "invalid track id: must be 22 characters of [0-9A-Za-z]"

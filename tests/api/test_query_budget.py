@@ -4,30 +4,9 @@ Statements are counted with APSW's execution tracer on the worker's own
 connection, around real requests.
 """
 
-import contextlib
-
 import pytest
 
-from app.db import get_db
-
-
-@contextlib.contextmanager
-def counting_statements(app):
-    """Yield a list that receives the SQL text of every statement run."""
-    with app.app_context():
-        connection = get_db()
-    statements = []
-
-    def trace(cursor, sql, bindings):
-        statements.append(sql)
-        return True
-
-    previous = connection.exec_trace
-    connection.exec_trace = trace
-    try:
-        yield statements
-    finally:
-        connection.exec_trace = previous
+from conftest import counting_statements
 
 
 def statement_count(app, client, method, path, **kwargs):
