@@ -85,6 +85,10 @@ def find_suites(selected=None):
     for module_info in pkgutil.iter_modules(bench.__path__):
         if module_info.name.startswith("_") or (selected and module_info.name not in selected):
             continue
+        # *_app modules are the servers a suite starts under gunicorn, not
+        # suites; importing the peer would need the bench extra (Datasette).
+        if module_info.name.endswith("_app"):
+            continue
         module = importlib.import_module(f"bench.{module_info.name}")
         if callable(getattr(module, "run", None)):
             suites.append(module)
