@@ -17,13 +17,18 @@ def shared_isrcs(oracle, count):
     )]
 
 
-def test_each_object_equals_its_single_lookup(client, oracle):
-    request = {
-        "tracks": ids(oracle, "tracks", 30),
-        "artists": ids(oracle, "artists", 30),
-        "albums": ids(oracle, "albums", 30),
-        "isrcs": shared_isrcs(oracle, 30),
+def mixed_request(oracle, count):
+    """``count`` keys of each kind; the ISRCs are shared by several tracks."""
+    return {
+        "tracks": ids(oracle, "tracks", count),
+        "artists": ids(oracle, "artists", count),
+        "albums": ids(oracle, "albums", count),
+        "isrcs": shared_isrcs(oracle, count),
     }
+
+
+def test_each_object_equals_its_single_lookup(client, oracle):
+    request = mixed_request(oracle, 30)
     response = client.post("/batch/lookup", json=request)
     assert response.status_code == 200
     answer = response.get_json()
@@ -76,12 +81,7 @@ def test_repeats_are_looked_up_once_but_counted_as_sent(client, oracle):
 
 
 def test_400_mixed_items(client, oracle):
-    request = {
-        "tracks": ids(oracle, "tracks", 100),
-        "artists": ids(oracle, "artists", 100),
-        "albums": ids(oracle, "albums", 100),
-        "isrcs": shared_isrcs(oracle, 100),
-    }
+    request = mixed_request(oracle, 100)
     assert sum(map(len, request.values())) == 400
     answer = client.post("/batch/lookup", json=request).get_json()
     assert len(answer["artists"]) == 100
