@@ -130,3 +130,17 @@ def test_body_over_one_mebibyte_is_413(client):
         "/batch/lookup", data=b"[" + b" " * (1024 * 1024) + b"]", content_type="application/json"
     )
     assert_error(response, 413)
+
+
+def test_isrc_whose_tracks_cannot_be_shown_is_absent(client, oracle):
+    # Every track of this ISRC names an album row that does not exist.
+    row = oracle.execute(
+        "SELECT external_id_isrc FROM tracks WHERE external_id_isrc <> '' "
+        "GROUP BY external_id_isrc "
+        "HAVING sum(album_rowid IN (SELECT rowid FROM albums)) = 0"
+    ).fetchone()
+    assert row is not None, "the generator writes tracks whose album is missing"
+    isrc = row[0]
+    assert client.get(f"/lookup/isrc/{isrc}").get_json() == []
+    answer = client.post("/batch/lookup", json={"isrcs": [isrc]}).get_json()
+    assert answer == {"isrcs": {}}
