@@ -1,7 +1,8 @@
 """schemathesis against the service's own OpenAPI document and a real gunicorn.
 
 Every generated request must get a documented status and a body that matches
-the documented schema, and never a 5xx.
+the documented schema, and never a 5xx. It runs twice: with search answered
+by the time-limited scan, and by a search index.
 """
 
 from collections import Counter
@@ -12,19 +13,30 @@ from hypothesis import HealthCheck
 from hypothesis import settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from app.search_index import build_search_index
 from servers import running_gunicorn
 
 EXAMPLES_PER_OPERATION = 100
 
 
-@pytest.fixture(scope="module")
-def server(main_file):
+examples_run = Counter()
+# The search mode of the server being fuzzed, for counting examples per mode.
+mode = {"now": None}
+
+
+@pytest.fixture(scope="module", params=["scan", "index"])
+def server(request, main_file, tmp_path_factory):
     environment = {
         "MUSIC_API_MAIN_DATABASE": main_file,
         "MUSIC_API_RATELIMIT_ENABLED": "false",
-        # A busy CI machine must not turn a scan into a 408 (tested elsewhere).
+        # A busy CI machine must not turn a search into a 408 (tested elsewhere).
         "MUSIC_API_SEARCH_TIME_LIMIT_MS": "30000",
     }
+    if request.param == "index":
+        index = tmp_path_factory.mktemp("fuzz-index") / "search.sqlite3"
+        build_search_index(main_file, index)
+        environment["MUSIC_API_SEARCH_DATABASE"] = index
+    mode["now"] = request.param
     with running_gunicorn(environment, workers=2) as running:
         yield running
 
@@ -35,7 +47,6 @@ def api_schema(server):
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
-examples_run = Counter()
 
 
 @schema.parametrize()
@@ -48,7 +59,7 @@ examples_run = Counter()
     suppress_health_check=list(HealthCheck),
 )
 def test_every_operation_keeps_its_contract(case):
-    examples_run[f"{case.method} {case.operation.path}"] += 1
+    examples_run[f"{mode['now']}: {case.method} {case.operation.path}"] += 1
     response = case.call(timeout=30)
     if over_the_batch_total(case, response):
         # JSON Schema cannot bound the sum of four lists, so the document only
@@ -71,7 +82,7 @@ def over_the_batch_total(case, response):
 
 def test_each_operation_with_inputs_got_enough_examples(api_schema):
     operations = {
-        f"{operation.method.upper()} {operation.path}": operation
+        f"{mode['now']}: {operation.method.upper()} {operation.path}": operation
         for operation in (result.ok() for result in api_schema.get_all_operations())
     }
     print("\nschemathesis examples per operation:", dict(examples_run))
