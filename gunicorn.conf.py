@@ -7,7 +7,14 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import gunicorn.util
+
+from app.gunicorn_errors import write_json_error
 from app.logs import logging_config
+
+# Requests gunicorn refuses itself (bad request line, oversized headers) get
+# the service's JSON error body instead of gunicorn's HTML page.
+gunicorn.util.write_error = write_json_error
 
 
 def _available_cores():
