@@ -45,15 +45,31 @@ def sqlite_uri(path, *, immutable):
     return uri
 
 
-def open_catalogue(paths, *, immutable=True, mmap_size=0, cache_size_kib=2000):
+def open_read_only(path, *, immutable=True):
+    """Open one file read-only through its URI: the only way a file is opened."""
+    return apsw.Connection(
+        sqlite_uri(path, immutable=immutable),
+        flags=apsw.SQLITE_OPEN_READONLY | apsw.SQLITE_OPEN_URI,
+    )
+
+
+@contextlib.contextmanager
+def read_only(path, *, immutable=True):
+    """A short-lived read-only connection to ``path``, closed on exit."""
+    connection = open_read_only(path, immutable=immutable)
+    try:
+        yield connection
+    finally:
+        with contextlib.suppress(apsw.Error):
+            connection.close()
+
+
+def open_catalogue(paths, *, immutable, mmap_size, cache_size_kib):
     """Open the main file and attach the optional ones; return the connection.
 
     :param paths: a :class:`app.files.CatalogueFiles`.
     """
-    connection = apsw.Connection(
-        sqlite_uri(paths.main, immutable=immutable),
-        flags=apsw.SQLITE_OPEN_READONLY | apsw.SQLITE_OPEN_URI,
-    )
+    connection = open_read_only(paths.main, immutable=immutable)
     schemas = ["main"]
     for schema, path in (
         (TRACK_FILES_SCHEMA, paths.track_files),
@@ -146,7 +162,6 @@ def get_db():
     identity = files_identity(files)
     if getattr(local, "identity", None) != identity:
         close_db()
-    if getattr(local, "pid", None) != identity[0] or local.connection is None:
         config = current_app.config
         local.connection = open_catalogue(
             files,
@@ -154,7 +169,6 @@ def get_db():
             mmap_size=config["SQLITE_MMAP_SIZE"],
             cache_size_kib=config["SQLITE_CACHE_SIZE_KIB"],
         )
-        local.pid = identity[0]
         local.identity = identity
     return local.connection
 

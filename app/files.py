@@ -15,7 +15,7 @@ from pathlib import Path
 import apsw
 
 from app.catalog import search as search_sql
-from app.db import sqlite_uri
+from app.db import read_only
 
 log = logging.getLogger(__name__)
 
@@ -92,14 +92,8 @@ def check_schema(path, ddl_name, *, immutable=True):
     _check_is_sqlite_file(path)
     expected = _schema_of(apsw.Connection(":memory:"), ddl_text(ddl_name))
     try:
-        connection = apsw.Connection(
-            sqlite_uri(path, immutable=immutable),
-            flags=apsw.SQLITE_OPEN_READONLY | apsw.SQLITE_OPEN_URI,
-        )
-        try:
+        with read_only(path, immutable=immutable) as connection:
             found = _schema_of(connection)
-        finally:
-            connection.close()
     except apsw.Error as exc:
         raise CatalogueFileError(f"{path}: cannot be read as SQLite ({exc})") from exc
     missing = _missing_parts(expected, found)
@@ -117,14 +111,8 @@ def check_search_index(path, main):
     rebuild = "rebuild it with `music-metadata-api build-search-index`"
     _check_is_sqlite_file(path)
     try:
-        connection = apsw.Connection(
-            sqlite_uri(path, immutable=True),
-            flags=apsw.SQLITE_OPEN_READONLY | apsw.SQLITE_OPEN_URI,
-        )
-        try:
+        with read_only(path) as connection:
             meta = search_sql.read_meta(connection)
-        finally:
-            connection.close()
     except (apsw.Error, ValueError) as exc:
         raise CatalogueFileError(f"{path}: not a search index ({exc}); {rebuild}") from exc
     if meta.get("format") != search_sql.FORMAT:

@@ -18,7 +18,7 @@ import apsw
 from tqdm import tqdm
 
 from app.catalog import search as search_sql
-from app.db import sqlite_uri
+from app.db import open_read_only
 from app.files import check_schema
 from app.files import main_fingerprint
 
@@ -84,10 +84,7 @@ def _process_exists(pid):
 
 def _write_index(main_path, partial, progress):
     partial.unlink(missing_ok=True)
-    source = apsw.Connection(
-        sqlite_uri(main_path, immutable=True),
-        flags=apsw.SQLITE_OPEN_READONLY | apsw.SQLITE_OPEN_URI,
-    )
+    source = open_read_only(main_path)
     target = apsw.Connection(str(partial))
     try:
         for pragma in ("journal_mode = OFF", "synchronous = OFF",

@@ -3,9 +3,7 @@ instead of one hot key. Chosen with a seeded RNG through indexes only."""
 
 import random
 
-import apsw
-
-from app.db import sqlite_uri
+from app.db import read_only
 
 # A track is only answered when its album row exists.
 VISIBLE_TRACK = """
@@ -25,11 +23,7 @@ WHERE external_id_isrc > ''
 def sample_keys(main_file, count, seed=42):
     """Return {"tracks", "albums", "artists", "isrcs": [key, …]} of ``count`` keys each."""
     rng = random.Random(seed)
-    connection = apsw.Connection(
-        sqlite_uri(main_file, immutable=True),
-        flags=apsw.SQLITE_OPEN_READONLY | apsw.SQLITE_OPEN_URI,
-    )
-    try:
+    with read_only(main_file) as connection:
         return {
             "tracks": _by_random_rowid(connection, "tracks", VISIBLE_TRACK, count, rng),
             "albums": _by_random_rowid(connection, "albums", ALBUM, count, rng),
@@ -38,8 +32,6 @@ def sample_keys(main_file, count, seed=42):
                 (isrc for (isrc,) in connection.execute(DISTINCT_ISRCS)), count, rng
             ),
         }
-    finally:
-        connection.close()
 
 
 def _by_random_rowid(connection, table, sql, count, rng):

@@ -1,8 +1,7 @@
 """Keys of a catalogue worth showing a new user: popular and well connected."""
 
-import apsw
 
-from app.db import sqlite_uri
+from app.db import read_only
 
 # The most popular track that has an ISRC shared with another track, its
 # album and its first credited artist, all found through indexes.
@@ -22,12 +21,6 @@ LIMIT 1
 
 def example_keys(main_file):
     """Return {"track", "isrc", "album", "artist"} ids from ``main_file``."""
-    connection = apsw.Connection(
-        sqlite_uri(main_file, immutable=True),
-        flags=apsw.SQLITE_OPEN_READONLY | apsw.SQLITE_OPEN_URI,
-    )
-    try:
+    with read_only(main_file) as connection:
         row = connection.execute(EXAMPLE).fetchone()
-    finally:
-        connection.close()
     return dict(zip(("track", "isrc", "album", "artist"), row))

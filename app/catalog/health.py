@@ -5,11 +5,9 @@ answer names the file that is broken even when the worker's shared
 connection (which attaches them all) cannot be opened at all.
 """
 
-import contextlib
-
 import apsw
 
-from app.db import sqlite_uri
+from app.db import read_only
 
 # Reading the highest rowid walks the table's right edge down to its last
 # leaf page, so a file cut short fails here rather than reporting "ok".
@@ -35,17 +33,8 @@ def database_states(files, *, immutable):
 
 def _probe(path, sql, immutable):
     try:
-        connection = apsw.Connection(
-            sqlite_uri(path, immutable=immutable),
-            flags=apsw.SQLITE_OPEN_READONLY | apsw.SQLITE_OPEN_URI,
-        )
+        with read_only(path, immutable=immutable) as connection:
+            connection.execute(sql).fetchall()
     except apsw.Error:
         return "unavailable"
-    try:
-        connection.execute(sql).fetchall()
-    except apsw.Error:
-        return "unavailable"
-    finally:
-        with contextlib.suppress(apsw.Error):
-            connection.close()
     return "ok"
