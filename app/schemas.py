@@ -251,7 +251,14 @@ class ErrorSchema(Schema):
 
 
 class SpotifyId(fields.String):
+    """A Spotify id, checked with the validators' own pattern (fullmatch: a
+    Regexp validator's ``$`` would let a trailing newline through) and
+    published in the OpenAPI document with it."""
+
     default_error_messages = {"invalid_id": "not a Spotify id (22 characters of [0-9A-Za-z])"}
+
+    def __init__(self, **kwargs):
+        super().__init__(metadata={"pattern": SPOTIFY_ID_REGEX}, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs)
@@ -281,10 +288,13 @@ class BatchRequestSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    tracks = _batch_list(SpotifyId(metadata={"pattern": SPOTIFY_ID_REGEX}))
-    artists = _batch_list(SpotifyId(metadata={"pattern": SPOTIFY_ID_REGEX}))
-    albums = _batch_list(SpotifyId(metadata={"pattern": SPOTIFY_ID_REGEX}))
+    tracks = _batch_list(SpotifyId())
+    artists = _batch_list(SpotifyId())
+    albums = _batch_list(SpotifyId())
     isrcs = _batch_list(Isrc(metadata={"pattern": ISRC_INPUT_REGEX}))
+
+
+LOOKUP_KINDS = tuple(BatchRequestSchema().fields)
 
 
 # What JSON Schema can say of the rules across lists: at least one item in
@@ -295,7 +305,7 @@ BATCH_REQUEST_RULES = {
     "unknown keys are ignored.",
     "anyOf": [
         {"required": [kind], "properties": {kind: {"type": "array", "minItems": 1}}}
-        for kind in ("tracks", "artists", "albums", "isrcs")
+        for kind in LOOKUP_KINDS
     ],
 }
 

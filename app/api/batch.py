@@ -14,13 +14,11 @@ from app.db import get_db
 from app.db import has_track_files
 from app.errors import ApiError
 from app.schemas import BATCH_MAX_ITEMS
-from app.schemas import BatchRequestSchema
+from app.schemas import LOOKUP_KINDS
 from app.schemas import batch_request_schema
 from app.schemas import batch_response_schema
 
 bp = Blueprint("batch", __name__)
-
-LOOKUP_KINDS = tuple(BatchRequestSchema().fields)
 
 
 @bp.post("/lookup")

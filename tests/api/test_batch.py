@@ -144,3 +144,10 @@ def test_isrc_whose_tracks_cannot_be_shown_is_absent(client, oracle):
     assert client.get(f"/lookup/isrc/{isrc}").get_json() == []
     answer = client.post("/batch/lookup", json={"isrcs": [isrc]}).get_json()
     assert answer == {"isrcs": {}}
+
+
+@pytest.mark.parametrize("kind", ["tracks", "isrcs"])
+def test_a_trailing_newline_is_not_a_valid_key(client, oracle, kind):
+    key = ids(oracle, "tracks", 1)[0] if kind == "tracks" else shared_isrcs(oracle, 1)[0]
+    error = assert_error(client.post("/batch/lookup", json={kind: [key + "\n"]}), 400, "invalid request body")
+    assert kind in error["fields"]
