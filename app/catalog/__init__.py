@@ -31,6 +31,12 @@ def group_distinct(pairs):
     return groups
 
 
+def credited(artist_rowids, artists):
+    """The loaded artists of a credit list, in credit order; a credit whose
+    artist row is missing is skipped."""
+    return [artists[rowid] for rowid in artist_rowids if rowid in artists]
+
+
 def like_pattern(text):
     """Return a LIKE pattern (ESCAPE '\\') matching names that contain ``text`` literally."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

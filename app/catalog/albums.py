@@ -1,6 +1,7 @@
 """Albums: rows, images and artist credits."""
 
 from app.catalog import artists as artists_sql
+from app.catalog import credited
 from app.catalog import group_distinct
 from app.catalog import key_list
 from app.catalog import rows_as_dicts
@@ -116,6 +117,4 @@ def add_images_and_credits(connection, albums):
 def attach_artists(albums, credits, artists):
     """Replace credits by the loaded artists, skipping artists that do not exist."""
     for album in albums:
-        album["artists"] = [
-            artists[rowid] for rowid in credits.get(album["rowid"], ()) if rowid in artists
-        ]
+        album["artists"] = credited(credits.get(album["rowid"], ()), artists)

@@ -4,6 +4,7 @@ cannot be shown whole, so the join leaves it out."""
 from app import db
 from app.catalog import albums as albums_sql
 from app.catalog import artists as artists_sql
+from app.catalog import credited
 from app.catalog import group_distinct
 from app.catalog import key_list
 
@@ -124,9 +125,7 @@ def _load(connection, rows, with_files, with_album=True):
     albums_sql.attach_artists(albums.values(), album_credits, artists)
     files = _files_by_track_id(connection, tracks) if with_files else {}
     for track in tracks:
-        track["artists"] = [
-            artists[rowid] for rowid in track_credits.get(track["rowid"], ()) if rowid in artists
-        ]
+        track["artists"] = credited(track_credits.get(track["rowid"], ()), artists)
         track.update(files.get(track["id"], {}))
     return tracks
 
