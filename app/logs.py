@@ -8,6 +8,7 @@ sends its own) or is generated; it is sent back in the answer and added to
 every line logged while the request runs.
 """
 
+import functools
 import logging
 import logging.config
 import re
@@ -135,7 +136,13 @@ def route_template():
     """
     if request.url_rule is None:
         return "(unmatched)"
-    return re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", request.url_rule.rule)
+    return _template_of(request.url_rule.rule)
+
+
+@functools.lru_cache(maxsize=None)
+def _template_of(rule):
+    # Called twice per request (log line and metrics); the rules are few.
+    return re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule)
 
 
 def init_app(app):
