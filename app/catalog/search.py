@@ -24,6 +24,7 @@ import apsw
 
 from app.catalog import albums as albums_sql
 from app.catalog import artists as artists_sql
+from app.catalog import credited
 from app.catalog import tracks as tracks_sql
 from app.db import SEARCH_SCHEMA
 
@@ -256,5 +257,4 @@ def search_artists(connection, q, limit, offset):
     if not words:
         return []
     rowids = ranked_rowids(connection, "artist", words, limit, offset)
-    artists = artists_sql.artists_by_rowid(connection, rowids)
-    return [artists[rowid] for rowid in rowids if rowid in artists]
+    return credited(rowids, artists_sql.artists_by_rowid(connection, rowids))
