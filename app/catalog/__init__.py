@@ -32,8 +32,8 @@ def group_distinct(pairs):
 
 
 def credited(artist_rowids, artists):
-    """The loaded artists of a credit list, in credit order; a credit whose
-    artist row is missing is skipped."""
+    """The loaded artists of ``artist_rowids``, in that order (credit order,
+    search rank); a rowid whose artist row is missing is skipped."""
     return [artists[rowid] for rowid in artist_rowids if rowid in artists]
 
 
