@@ -55,7 +55,9 @@ def demo(folder):
         )
         click.echo(f"built in {time.perf_counter() - started:.1f} s", err=True)
     _ensure_search_index(main_file)
-    click.echo(demo_usage(main_file, os.environ.get("MUSIC_API_BIND", "127.0.0.1:8080")))
+    from app.config import DEFAULTS
+
+    click.echo(demo_usage(main_file, os.environ.get("MUSIC_API_BIND", DEFAULTS["BIND"])))
 
 
 def _ensure_search_index(main_file):
@@ -143,5 +145,7 @@ def check():
     except CatalogueFileError as error:
         click.echo(f"music-metadata-api: {error}", err=True)
         sys.exit(1)
-    files = app.extensions["catalogue_files"]
-    click.echo(f"ok: main {files.main}, track_files {files.track_files}, search {files.search}")
+    from app.files import CATALOGUE_FILES
+
+    served = app.extensions["catalogue_files"]
+    click.echo("ok: " + ", ".join(f"{file.name} {served.get(file.name)}" for file in CATALOGUE_FILES))

@@ -8,12 +8,14 @@ modifies a file: the files are only ever opened read-only.
 
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 import apsw
 
+from app.catalog import health as health_sql
 from app.catalog import search as search_sql
 from app.db import read_only
 
@@ -30,15 +32,80 @@ class CatalogueFileError(Exception):
 
 
 @dataclass(frozen=True)
-class CatalogueFiles:
-    main: Path
-    track_files: Path | None
-    search: Path | None
+class CatalogueFile:
+    """One file the service can serve, and everything that differs between files."""
+
+    name: str
+    # What log lines call it.
+    description: str
+    # The setting (MUSIC_API_<setting>) that names its path.
+    setting: str
+    # Looked for beside the main file when the setting is unset; None: no default.
+    default_name: str | None
+    # Schema name it is ATTACHed under ("main" is the file the connection opens).
+    schema: str
+    # check(path, main_path) raises CatalogueFileError when the file is wrong.
+    check: Callable[[Path, Path], None]
+    # Statement /health runs on the file alone; None: the file is not probed.
+    probe: str | None
+    # Logged once at start-up when an optional file is absent: what goes missing.
+    when_absent: str | None = None
+
+    @property
+    def required(self):
+        return self.when_absent is None
+
+
+def _schema_check(ddl_name):
+    return lambda path, main: check_schema(path, ddl_name)
+
+
+def _index_check(path, main):
+    check_search_index(path, main)
+
+
+# Every file the service knows; a new optional file is one more row here.
+CATALOGUE_FILES = (
+    CatalogueFile(
+        "main", "main file", "MAIN_DATABASE", None, "main",
+        _schema_check("main_database.sql"), health_sql.MAIN_PROBE,
+    ),
+    CatalogueFile(
+        "track_files", "track_files database", "TRACK_FILES_DATABASE",
+        "track_files.sqlite3", "files",
+        _schema_check("track_files.sql"), health_sql.TRACK_FILES_PROBE,
+        when_absent="track_files fields are left out",
+    ),
+    CatalogueFile(
+        "search", "search index", "SEARCH_DATABASE", "search.sqlite3", "search",
+        _index_check, None,
+        when_absent="search scans the main file under its time limit "
+        "(build one with `music-metadata-api build-search-index`)",
+    ),
+)
+CATALOGUE_FILES_BY_NAME = {file.name: file for file in CATALOGUE_FILES}
+
+
+class ServedFiles(dict):
+    """{file name: path} of the files being served, in the order of
+    :data:`CATALOGUE_FILES`; an optional file that is absent is left out."""
+
+    @property
+    def main(self):
+        return self["main"]
+
+    def attachments(self):
+        """Return (schema name, path) of each served file other than the main one."""
+        return [
+            (CATALOGUE_FILES_BY_NAME[name].schema, path)
+            for name, path in self.items() if name != "main"
+        ]
 
 
 def resolve_files(config):
     """Check the configured files and return the ones to serve.
 
+    :return: :class:`ServedFiles`.
     :raise CatalogueFileError: naming the file and what is wrong with it.
     """
     if not config.get("MAIN_DATABASE"):
@@ -47,38 +114,17 @@ def resolve_files(config):
             "main_database.sqlite3 (or use `make run` for a demo catalogue)"
         )
     main = Path(config["MAIN_DATABASE"])
-    check_schema(main, "main_database.sql")
-    track_files = _optional_beside(
-        main, config.get("TRACK_FILES_DATABASE"), "track_files.sqlite3"
-    )
-    if track_files is None:
-        log.warning(
-            "no track_files database at %s: track_files fields are left out",
-            config.get("TRACK_FILES_DATABASE") or main.parent / "track_files.sqlite3",
-        )
-    else:
-        check_schema(track_files, "track_files.sql")
-    search = _optional_beside(main, config.get("SEARCH_DATABASE"), "search.sqlite3")
-    if search is None:
-        log.warning(
-            "no search index at %s: search scans the main file under its time limit "
-            "(build one with `music-metadata-api build-search-index`)",
-            main.parent / "search.sqlite3",
-        )
-    else:
-        check_search_index(search, main)
-    return CatalogueFiles(main=main, track_files=track_files, search=search)
-
-
-def _optional_beside(main, configured, default_name):
-    """Return the configured path, or the default beside ``main`` if present.
-
-    A path the operator named explicitly must exist; the default may be absent.
-    """
-    if configured:
-        return Path(configured)
-    default = main.parent / default_name
-    return default if default.exists() else None
+    served = ServedFiles()
+    for file in CATALOGUE_FILES:
+        configured = config.get(file.setting)
+        # A file the operator named must exist; an optional default may be absent.
+        path = Path(configured) if configured else main.parent / file.default_name
+        if not file.required and not configured and not path.exists():
+            log.warning("no %s at %s: %s", file.description, path, file.when_absent)
+            continue
+        file.check(path, main)
+        served[file.name] = path
+    return served
 
 
 def check_schema(path, ddl_name, *, immutable=True):
@@ -139,10 +185,9 @@ def main_fingerprint(main_path):
     size = path.stat().st_size
     digest = hashlib.sha256(str(size).encode())
     with path.open("rb") as file:
-        header = file.read(100)
+        header = file.read(HEADER_SIZE)
         digest.update(header)
-        page_size = int.from_bytes(header[16:18], "big")
-        page_size = 65536 if page_size == 1 else max(page_size, 512)
+        page_size = page_size_of(header)
         pages = max(size // page_size, 1)
         for sample in range(FINGERPRINT_PAGES):
             file.seek(sample * (pages - 1) // (FINGERPRINT_PAGES - 1) * page_size)
@@ -175,14 +220,19 @@ def _check_is_sqlite_file(path):
         )
 
 
+def page_size_of(header):
+    """The page size an SQLite header gives (stored as 1 when it is 65,536)."""
+    page_size = int.from_bytes(header[16:18], "big")
+    return 65536 if page_size == 1 else max(page_size, 512)
+
+
 def _size_from_header(header):
     """Return the file size the header promises, or None if it does not say.
 
     The page count at offset 28 is only valid when the "version-valid-for"
     number at offset 92 equals the change counter at offset 24.
     """
-    page_size = int.from_bytes(header[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
+    page_size = page_size_of(header)
     change_counter = header[24:28]
     if header[92:96] != change_counter:
         return None
@@ -223,3 +273,18 @@ def _missing_parts(expected, found):
         )
     missing.extend(f"index {index}" for index in sorted(expected_indexes - found_indexes))
     return missing
+
+
+def database_states(served, *, immutable):
+    """Return {file: "ok" | "unavailable" | "not configured"} for each probed file.
+
+    :param served: the :class:`ServedFiles` being served.
+    """
+    return {
+        file.name: (
+            health_sql.probe(served[file.name], file.probe, immutable=immutable)
+            if file.name in served else "not configured"
+        )
+        for file in CATALOGUE_FILES
+        if file.probe is not None
+    }

@@ -70,20 +70,20 @@ def database_calls(catalogue, settings):
 
     def album_with_tracks(album_id):
         return tracks.tracks_of_album(
-            connection, albums.album_rowid(connection, album_id), with_files=True
+            connection, albums.album_rowid(connection, album_id)
         )
 
     def mixed(keys):
-        tracks.tracks_by_id(connection, keys["tracks"], with_files=True)
+        tracks.tracks_by_id(connection, keys["tracks"])
         albums.albums_by_id_whole(connection, keys["albums"])
-        tracks.tracks_by_isrc(connection, keys["isrcs"], with_files=True)
+        tracks.tracks_by_isrc(connection, keys["isrcs"])
 
     try:
         yield {
-            "isrc": lambda isrc: tracks.tracks_by_isrc(connection, [isrc], with_files=True),
-            "track": lambda track_id: tracks.tracks_by_id(connection, [track_id], with_files=True),
+            "isrc": lambda isrc: tracks.tracks_by_isrc(connection, [isrc]),
+            "track": lambda track_id: tracks.tracks_by_id(connection, [track_id]),
             "album_tracks": album_with_tracks,
-            "batch_isrcs": lambda isrcs: tracks.tracks_by_isrc(connection, isrcs, with_files=True),
+            "batch_isrcs": lambda isrcs: tracks.tracks_by_isrc(connection, isrcs),
             "batch_mixed": mixed,
         }
     finally:
@@ -91,9 +91,9 @@ def database_calls(catalogue, settings):
 
 
 def _files(catalogue):
-    from app.files import CatalogueFiles
+    from app.files import ServedFiles
 
-    return CatalogueFiles(main=catalogue.main, track_files=catalogue.track_files, search=None)
+    return ServedFiles(main=catalogue.main, track_files=catalogue.track_files)
 
 
 def wsgi_app(catalogue):

@@ -71,14 +71,14 @@ def test_no_temporary_file_is_left(built):
 def test_service_serves_a_current_index(built, main_file):
     index, _ = built
     app = make_app(main_file, SEARCH_DATABASE=str(index))
-    assert app.extensions["catalogue_files"].search == index
+    assert app.extensions["catalogue_files"].get("search") == index
     body = app.test_client().get("/health").get_json()
     assert body["search"] == "index"
 
 
 def test_without_an_index_the_service_scans(main_file):
     app = make_app(main_file)
-    assert app.extensions["catalogue_files"].search is None
+    assert app.extensions["catalogue_files"].get("search") is None
     assert app.test_client().get("/health").get_json()["search"] == "scan"
 
 
@@ -170,13 +170,13 @@ def test_killed_build_leaves_no_usable_index(killable_catalogue):
     partial = _kill_once_writing(_start_build(main_file, index), killable_catalogue)
     assert not index.exists()
     # The default index is absent, so the service scans; naming the partial fails.
-    assert make_app(main_file).extensions["catalogue_files"].search is None
+    assert make_app(main_file).extensions["catalogue_files"].get("search") is None
     with pytest.raises(CatalogueFileError):
         make_app(main_file, SEARCH_DATABASE=str(partial))
     # The next build cleans up what the killed one left.
     build_search_index(main_file, index)
     assert not partial.exists()
-    assert make_app(main_file).extensions["catalogue_files"].search == index
+    assert make_app(main_file).extensions["catalogue_files"].get("search") == index
 
 
 def test_killed_rebuild_keeps_the_previous_index(killable_catalogue):
@@ -187,7 +187,7 @@ def test_killed_rebuild_keeps_the_previous_index(killable_catalogue):
     before = index.read_bytes()
     _kill_once_writing(_start_build(main_file, index), killable_catalogue)
     assert index.read_bytes() == before
-    assert make_app(main_file).extensions["catalogue_files"].search == index
+    assert make_app(main_file).extensions["catalogue_files"].get("search") == index
 
 
 def test_cli_reports_size_time_and_memory(main_file, tmp_path):
@@ -198,7 +198,7 @@ def test_cli_reports_size_time_and_memory(main_file, tmp_path):
     assert result.exit_code == 0, result.output
     assert f"wrote {index}" in result.output
     assert " MB in " in result.output and "peak memory" in result.output
-    assert make_app(main_file, SEARCH_DATABASE=str(index)).extensions["catalogue_files"].search
+    assert make_app(main_file, SEARCH_DATABASE=str(index)).extensions["catalogue_files"].get("search")
 
 
 def test_cli_refuses_a_file_that_is_not_a_catalogue(tmp_path):

@@ -11,7 +11,6 @@ from app.catalog import albums
 from app.catalog import artists
 from app.catalog import tracks
 from app.db import get_db
-from app.db import has_track_files
 from app.errors import ApiError
 from app.schemas import BATCH_MAX_ITEMS
 from app.schemas import LOOKUP_KINDS
@@ -25,16 +24,15 @@ bp = Blueprint("batch", __name__)
 def batch_lookup():
     wanted = _parse_body()
     connection = get_db()
-    with_files = has_track_files()
     found = {}
     if "tracks" in wanted:
-        found["tracks"] = tracks.tracks_by_id(connection, wanted["tracks"], with_files=with_files)
+        found["tracks"] = tracks.tracks_by_id(connection, wanted["tracks"])
     if "artists" in wanted:
         found["artists"] = artists.artists_by_id(connection, wanted["artists"])
     if "albums" in wanted:
         found["albums"] = albums.albums_by_id_whole(connection, wanted["albums"])
     if "isrcs" in wanted:
-        found["isrcs"] = tracks.tracks_by_isrc(connection, wanted["isrcs"], with_files=with_files)
+        found["isrcs"] = tracks.tracks_by_isrc(connection, wanted["isrcs"])
     # One dump for the whole answer, so an album or artist that several
     # entries share is dumped once.
     return jsonify(batch_response_schema.dump(found))

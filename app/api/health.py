@@ -4,8 +4,8 @@ from flask import Blueprint
 from flask import current_app
 from flask import jsonify
 
-from app.catalog import health as health_sql
 from app.db import search_mode
+from app.files import database_states
 from app.limits import exempt
 
 bp = exempt(Blueprint("health", __name__))
@@ -13,7 +13,7 @@ bp = exempt(Blueprint("health", __name__))
 
 @bp.get("/health")
 def health():
-    databases = health_sql.database_states(
+    databases = database_states(
         current_app.extensions["catalogue_files"],
         immutable=current_app.config["SQLITE_IMMUTABLE"],
     )

@@ -7,7 +7,6 @@ from app.catalog import albums
 from app.catalog import artists
 from app.catalog import tracks
 from app.db import get_db
-from app.db import has_track_files
 from app.errors import NotFound
 from app.schemas import album_schema
 from app.schemas import artist_schema
@@ -23,7 +22,7 @@ bp = Blueprint("lookup", __name__)
 @bp.get("/isrc/<isrc>")
 def isrc_tracks(isrc):
     isrc = require_isrc(isrc)
-    found = tracks.tracks_by_isrc(get_db(), [isrc], with_files=has_track_files())
+    found = tracks.tracks_by_isrc(get_db(), [isrc])
     return jsonify(tracks_schema.dump(found.get(isrc, [])))
 
 
@@ -40,7 +39,7 @@ def found_or_404(found, key, kind):
 @bp.get("/track/<track_id>")
 def track(track_id):
     require_spotify_id(track_id, "track")
-    found = tracks.tracks_by_id(get_db(), [track_id], with_files=has_track_files())
+    found = tracks.tracks_by_id(get_db(), [track_id])
     return jsonify(track_schema.dump(found_or_404(found, track_id, "track")))
 
 
@@ -65,5 +64,5 @@ def album_tracks(album_id):
     album_rowid = albums.album_rowid(connection, album_id)
     if album_rowid is None:
         raise NotFound("album not found")
-    found = tracks.tracks_of_album(connection, album_rowid, with_files=has_track_files())
+    found = tracks.tracks_of_album(connection, album_rowid)
     return jsonify(tracks_without_album_schema.dump(found))

@@ -16,7 +16,6 @@ from app.catalog import like_pattern
 from app.catalog import search as indexed
 from app.catalog import tracks
 from app.db import get_db
-from app.db import has_track_files
 from app.db import search_mode
 from app.db import time_limit
 from app.schemas import albums_schema
@@ -38,21 +37,19 @@ def _search_params():
     return q, limit, offset
 
 
-def _search(by_index, by_scan, **options):
+def _search(by_index, by_scan):
     """Run the index search when an index is attached, else the scan, under the time limit."""
     q, limit, offset = _search_params()
     connection = get_db()
     with time_limit(connection, current_app.config["SEARCH_TIME_LIMIT_MS"]):
         if search_mode() == "index":
-            return by_index(connection, q, limit, offset, **options)
-        return by_scan(connection, like_pattern(q), limit, offset, **options)
+            return by_index(connection, q, limit, offset)
+        return by_scan(connection, like_pattern(q), limit, offset)
 
 
 @bp.get("/track")
 def search_tracks():
-    found = _search(
-        indexed.search_tracks, tracks.search_tracks_by_scan, with_files=has_track_files()
-    )
+    found = _search(indexed.search_tracks, tracks.search_tracks_by_scan)
     return jsonify(tracks_schema.dump(found))
 
 

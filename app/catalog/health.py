@@ -11,27 +11,12 @@ from app.db import read_only
 
 # Reading the highest rowid walks the table's right edge down to its last
 # leaf page, so a file cut short fails here rather than reporting "ok".
-PROBES = {
-    "main": "SELECT rowid FROM tracks ORDER BY rowid DESC LIMIT 1",
-    "track_files": "SELECT rowid FROM track_files ORDER BY rowid DESC LIMIT 1",
-}
+MAIN_PROBE = "SELECT rowid FROM tracks ORDER BY rowid DESC LIMIT 1"
+TRACK_FILES_PROBE = "SELECT rowid FROM track_files ORDER BY rowid DESC LIMIT 1"
 
 
-def database_states(files, *, immutable):
-    """Return {database: "ok" | "unavailable" | "not configured"}.
-
-    :param files: the :class:`app.files.CatalogueFiles` being served.
-    """
-    return {
-        "main": _probe(files.main, PROBES["main"], immutable),
-        "track_files": (
-            "not configured" if files.track_files is None
-            else _probe(files.track_files, PROBES["track_files"], immutable)
-        ),
-    }
-
-
-def _probe(path, sql, immutable):
+def probe(path, sql, *, immutable):
+    """Return "ok" when ``sql`` runs on ``path`` alone, else "unavailable"."""
     try:
         with read_only(path, immutable=immutable) as connection:
             connection.execute(sql).fetchall()

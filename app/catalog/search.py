@@ -232,13 +232,13 @@ def read_meta(connection, schema="main"):
     }
 
 
-def search_tracks(connection, q, limit, offset, *, with_files):
+def search_tracks(connection, q, limit, offset):
     """Tracks matching ``q`` through the index, best first (see TIERS)."""
     words = query_words(connection, q)
     if not words:
         return []
     rowids = ranked_rowids(connection, "track", words, limit, offset)
-    return tracks_sql.tracks_by_rowid(connection, rowids, with_files=with_files)
+    return tracks_sql.tracks_by_rowid(connection, rowids)
 
 
 def search_albums(connection, q, limit, offset):

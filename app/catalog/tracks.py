@@ -75,40 +75,40 @@ WHERE track_id IN (SELECT value FROM json_each(?))
 FILE_FIELDS = ("original_title", "version_title", "has_lyrics", "languages", "artist_roles")
 
 
-def tracks_by_id(connection, ids, *, with_files):
+def tracks_by_id(connection, ids):
     """Return {id: track} for the ids that exist and whose album exists."""
-    tracks = _load(connection, connection.execute(TRACKS_BY_ID, (key_list(ids),)), with_files)
+    tracks = _load(connection, connection.execute(TRACKS_BY_ID, (key_list(ids),)))
     return {track["id"]: track for track in tracks}
 
 
-def tracks_by_rowid(connection, rowids, *, with_files):
+def tracks_by_rowid(connection, rowids):
     """Return the tracks with these rowids, in the order given; missing ones are left out."""
-    return _load(connection, connection.execute(TRACKS_BY_ROWID, (key_list(rowids),)), with_files)
+    return _load(connection, connection.execute(TRACKS_BY_ROWID, (key_list(rowids),)))
 
 
-def tracks_by_isrc(connection, isrcs, *, with_files):
+def tracks_by_isrc(connection, isrcs):
     """Return {isrc: [track, …]} most popular first; ISRCs with no track are absent."""
     by_isrc = {}
     for track in _load(
-        connection, connection.execute(TRACKS_BY_ISRC, (key_list(isrcs),)), with_files
+        connection, connection.execute(TRACKS_BY_ISRC, (key_list(isrcs),))
     ):
         by_isrc.setdefault(track["isrc"], []).append(track)
     return by_isrc
 
 
-def tracks_of_album(connection, album_rowid, *, with_files):
+def tracks_of_album(connection, album_rowid):
     """Return the album's tracks by disc, then track number."""
     rows = connection.execute(TRACKS_OF_ALBUM, (album_rowid,))
-    return _load(connection, rows, with_files, with_album=False)
+    return _load(connection, rows, with_album=False)
 
 
-def search_tracks_by_scan(connection, pattern, limit, offset, *, with_files):
+def search_tracks_by_scan(connection, pattern, limit, offset):
     """Return tracks whose name matches the LIKE ``pattern``, most popular first."""
     rows = connection.execute(SEARCH_BY_NAME, (pattern, limit, offset))
-    return _load(connection, rows, with_files)
+    return _load(connection, rows)
 
 
-def _load(connection, rows, with_files, with_album=True):
+def _load(connection, rows, with_album=True):
     """Turn joined track+album rows into whole tracks with a fixed number of statements."""
     tracks, albums = _split_rows(rows)
     album_credits = (
@@ -123,7 +123,7 @@ def _load(connection, rows, with_files, with_album=True):
     }
     artists = artists_sql.artists_by_rowid(connection, artist_rowids)
     albums_sql.attach_artists(albums.values(), album_credits, artists)
-    files = _files_by_track_id(connection, tracks) if with_files else {}
+    files = _files_by_track_id(connection, tracks) if "track_files" in connection.attached else {}
     for track in tracks:
         track["artists"] = credited(track_credits.get(track["rowid"], ()), artists)
         track.update(files.get(track["id"], {}))
