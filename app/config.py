@@ -53,6 +53,14 @@ SETTINGS = (
         "inside SQLite and answered 408.",
     ),
     Setting(
+        "REQUEST_TIME_LIMIT_MS",
+        2000,
+        "Every request's SQL shares this budget in milliseconds, counted from "
+        "the request's start; a statement still running after it is interrupted "
+        "inside SQLite and the request answered 503. Search keeps its own, "
+        "tighter limit.",
+    ),
+    Setting(
         "SQLITE_IMMUTABLE",
         True,
         "Open the files with immutable=1: SQLite then takes no locks and never "

@@ -8,6 +8,7 @@ statement can join across them.
 """
 
 import contextlib
+import math
 import os
 import threading
 import time
@@ -16,6 +17,8 @@ from urllib.parse import quote
 
 import apsw
 from flask import current_app
+from flask import g
+from flask import has_request_context
 
 # Schema names the secondary files are attached under.
 TRACK_FILES_SCHEMA = "files"
@@ -64,23 +67,31 @@ def read_only(path, *, immutable=True):
             connection.close()
 
 
-def open_catalogue(paths, *, immutable, mmap_size, cache_size_kib):
+class CatalogueConnection(apsw.Connection):
+    """A worker's connection to the main file, knowing which files it attaches."""
+
+    # Names of the files served through it (app.files.CATALOGUE_FILES).
+    attached = frozenset()
+    # perf_counter() after which any running statement is interrupted.
+    deadline = math.inf
+
+
+def open_catalogue(files, *, immutable, mmap_size, cache_size_kib):
     """Open the main file and attach the optional ones; return the connection.
 
-    :param paths: a :class:`app.files.CatalogueFiles`.
+    :param files: the :class:`app.files.ServedFiles`.
     """
-    connection = open_read_only(paths.main, immutable=immutable)
+    connection = CatalogueConnection(
+        sqlite_uri(files.main, immutable=immutable),
+        flags=apsw.SQLITE_OPEN_READONLY | apsw.SQLITE_OPEN_URI,
+    )
+    connection.attached = frozenset(files)
     schemas = ["main"]
-    for schema, path in (
-        (TRACK_FILES_SCHEMA, paths.track_files),
-        (SEARCH_SCHEMA, paths.search),
-    ):
-        if path is not None:
-            connection.execute(
-                f"ATTACH DATABASE ? AS {schema}",
-                (sqlite_uri(path, immutable=immutable),),
-            )
-            schemas.append(schema)
+    for schema, path in files.attachments():
+        connection.execute(
+            f"ATTACH DATABASE ? AS {schema}", (sqlite_uri(path, immutable=immutable),)
+        )
+        schemas.append(schema)
     _prepare_connection(connection, schemas, mmap_size, cache_size_kib)
     return connection
 
@@ -91,6 +102,9 @@ def _prepare_connection(connection, schemas, mmap_size, cache_size_kib):
         connection.execute(f"PRAGMA {schema}.mmap_size = {int(mmap_size)}")
         # A negative cache_size is a size in KiB rather than in pages.
         connection.execute(f"PRAGMA {schema}.cache_size = {-int(cache_size_kib)}")
+    connection.set_progress_handler(
+        lambda: time.perf_counter() > connection.deadline, PROGRESS_STEPS
+    )
     _trace_sql(connection, _thread_sql_usage())
 
 
@@ -149,6 +163,7 @@ def sql_usage():
 def init_app(app):
     # Each app keeps its own connections, one per thread.
     app.extensions["catalogue_connections"] = threading.local()
+    app.before_request(start_request_clock)
 
 
 def get_db():
@@ -170,6 +185,8 @@ def get_db():
             cache_size_kib=config["SQLITE_CACHE_SIZE_KIB"],
         )
         local.identity = identity
+    # Outside a request (the CLI, tests) statements run without a limit.
+    local.connection.deadline = g.get("sql_deadline", math.inf) if has_request_context() else math.inf
     return local.connection
 
 
@@ -184,9 +201,7 @@ def files_identity(files):
     :raise FileUnavailable: when a file is gone or cannot be stat'ed.
     """
     identity = [os.getpid()]
-    for path in (files.main, files.track_files, files.search):
-        if path is None:
-            continue
+    for path in files.values():
         try:
             status = os.stat(path)
         except OSError as exc:
@@ -211,22 +226,24 @@ def time_limit(connection, milliseconds):
     """Interrupt any statement of ``connection`` still running after the limit.
 
     The check runs inside SQLite through the progress handler, so even a
-    scan that returns no row is stopped.
+    scan that returns no row is stopped. A tighter limit inside the request's
+    own (see :func:`get_db`) applies until the block ends.
 
     :raise QueryTimeout: when the limit passed.
     """
-    deadline = time.perf_counter() + milliseconds / 1000
-
-    def past_deadline():
-        return time.perf_counter() > deadline
-
-    connection.set_progress_handler(past_deadline, PROGRESS_STEPS)
+    request_deadline = connection.deadline
+    connection.deadline = min(request_deadline, time.perf_counter() + milliseconds / 1000)
     try:
         yield
     except apsw.InterruptError as exc:
         raise QueryTimeout() from exc
     finally:
-        connection.set_progress_handler(None)
+        connection.deadline = request_deadline
+
+
+def start_request_clock():
+    # Every request's statements share one budget, counted from its start.
+    g.sql_deadline = time.perf_counter() + current_app.config["REQUEST_TIME_LIMIT_MS"] / 1000
 
 
 # Errors that mean a file went missing or bad under the running server.
@@ -239,11 +256,6 @@ UNAVAILABLE_ERRORS = (
 )
 
 
-def has_track_files():
-    """Whether a track_files database is attached (its fields are served)."""
-    return current_app.extensions["catalogue_files"].track_files is not None
-
-
 def search_mode():
     """``index`` when a search index is attached, else ``scan``."""
-    return "index" if current_app.extensions["catalogue_files"].search is not None else "scan"
+    return "index" if "search" in current_app.extensions["catalogue_files"] else "scan"

@@ -9,6 +9,7 @@ its traceback and answered 500 without one.
 
 import logging
 
+import apsw
 from flask import jsonify
 from werkzeug.exceptions import HTTPException
 
@@ -35,6 +36,7 @@ class NotFound(ApiError):
 
 
 SEARCH_TIMEOUT_MESSAGE = "search timeout - try a more specific query"
+REQUEST_TIMEOUT_MESSAGE = "the request ran past the server's time limit"
 
 # Messages for the errors Werkzeug raises itself; others use its description.
 HTTP_MESSAGES = {
@@ -82,6 +84,12 @@ def handle_query_timeout(error):
     return error_response(408, SEARCH_TIMEOUT_MESSAGE)
 
 
+def handle_request_timeout(error):
+    # Outside a search, a statement interrupted by the request's own budget.
+    log.warning("request interrupted at its time limit")
+    return error_response(503, REQUEST_TIMEOUT_MESSAGE)
+
+
 def handle_database_unavailable(error):
     log.error("database unavailable: %s", error, exc_info=error)
     # Drop this worker's connection so the next request reopens the files:
@@ -99,6 +107,7 @@ def init_app(app):
     app.register_error_handler(ApiError, handle_api_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(db.QueryTimeout, handle_query_timeout)
+    app.register_error_handler(apsw.InterruptError, handle_request_timeout)
     for error_class in db.UNAVAILABLE_ERRORS:
         app.register_error_handler(error_class, handle_database_unavailable)
     app.register_error_handler(Exception, handle_unexpected)

@@ -4,9 +4,11 @@ import shutil
 import threading
 
 import apsw
+import flask
 import pytest
 
 from app import db
+from conftest import assert_error
 from conftest import make_app
 
 
@@ -71,3 +73,39 @@ def test_health_is_503_when_a_file_cannot_answer(tmp_path, main_file, files_file
     body = response.get_json()
     assert body["status"] == "unavailable"
     assert body["databases"] == {"main": "ok", "track_files": "unavailable"}
+
+
+def test_every_request_runs_under_the_request_time_limit(main_file, oracle):
+    # A budget of 0 ms has passed before the first statement's first
+    # progress check, so any statement of more than a few thousand steps stops.
+    app = make_app(main_file, REQUEST_TIME_LIMIT_MS=0)
+    isrcs = [row[0] for row in oracle.execute(
+        "SELECT DISTINCT external_id_isrc FROM tracks WHERE external_id_isrc > '' LIMIT 400"
+    )]
+    response = app.test_client().post("/batch/lookup", json={"isrcs": isrcs})
+    assert_error(response, 503, "the request ran past the server's time limit")
+    # The budget belongs to the request: outside one, statements run to the end.
+    connection = connection_of(app)
+    assert connection.execute("SELECT count(*) FROM tracks a, tracks b LIMIT 1").fetchone()
+
+
+def test_search_keeps_its_own_tighter_limit(main_file):
+    app = make_app(main_file, SEARCH_TIME_LIMIT_MS=0, REQUEST_TIME_LIMIT_MS=60_000)
+    client = app.test_client()
+    assert_error(client.get("/search/track?q=zzzzq"), 408, "search timeout - try a more specific query")
+    # The request's budget comes back after the search's block.
+    with app.test_request_context("/"):
+        app.preprocess_request()
+        connection = db.get_db()
+        with pytest.raises(db.QueryTimeout):
+            with db.time_limit(connection, 0):
+                connection.execute("SELECT count(*) FROM tracks a, tracks b").fetchall()
+        assert connection.deadline == flask.g.sql_deadline
+        assert connection.execute("SELECT count(*) FROM tracks").fetchone()
+
+
+def test_the_connection_knows_which_files_it_attaches(main_file, tmp_path):
+    assert connection_of(make_app(main_file)).attached == {"main", "track_files"}
+    shutil.copy(main_file, tmp_path / "main_database.sqlite3")
+    alone = make_app(tmp_path / "main_database.sqlite3")
+    assert connection_of(alone).attached == {"main"}
