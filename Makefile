@@ -3,7 +3,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DIR := var/demo
-export MUSIC_API_BIND ?= 127.0.0.1:8080
 
 .PHONY: install run test bench clean system-packages
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import gunicorn.util
 
+from app.config import DEFAULTS
 from app.gunicorn_errors import write_json_error
 from app.logs import logging_config
 
@@ -26,7 +27,7 @@ def _available_cores():
         return os.cpu_count() or 1
 
 
-bind = os.environ.get("MUSIC_API_BIND", "127.0.0.1:8080")
+bind = os.environ.get("MUSIC_API_BIND", DEFAULTS["BIND"])
 workers = int(os.environ.get("WEB_CONCURRENCY", _available_cores()))
 # Chosen by measurement (docs/DEPLOYMENT.md): SQLite releases the GIL while it
 # reads, so a few threads per worker keep a core busy while another thread

@@ -100,6 +100,7 @@ def request_id_from(headers):
 
 def start_request():
     g.request_id = request_id_from(request.headers)
+    # The one clock of a request: its log line and its metrics both read it.
     g.request_started = time.perf_counter()
 
 

@@ -31,6 +31,14 @@ def group_distinct(pairs):
     return groups
 
 
+def group_images(rows):
+    """Group (owner rowid, url, width, height) rows into {owner rowid: [image, …]}."""
+    images = {}
+    for owner_rowid, url, width, height in rows:
+        images.setdefault(owner_rowid, []).append({"url": url, "width": width, "height": height})
+    return images
+
+
 def credited(artist_rowids, artists):
     """The loaded artists of ``artist_rowids``, in that order (credit order,
     search rank); a rowid whose artist row is missing is skipped."""

@@ -3,6 +3,7 @@
 from app.catalog import artists as artists_sql
 from app.catalog import credited
 from app.catalog import group_distinct
+from app.catalog import group_images
 from app.catalog import key_list
 from app.catalog import rows_as_dicts
 
@@ -104,11 +105,7 @@ def add_images_and_credits(connection, albums):
     in one go.
     """
     keys = key_list(album["rowid"] for album in albums)
-    images = {}
-    for album_rowid_, url, width, height in connection.execute(IMAGES, (keys,)):
-        images.setdefault(album_rowid_, []).append(
-            {"url": url, "width": width, "height": height}
-        )
+    images = group_images(connection.execute(IMAGES, (keys,)))
     for album in albums:
         album["images"] = images.get(album["rowid"], [])
     return group_distinct(connection.execute(CREDITS, (keys,)))

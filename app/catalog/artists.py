@@ -1,6 +1,7 @@
 """Artists: rows, genres and images, loaded for many artists at a time."""
 
 from app.catalog import group_distinct
+from app.catalog import group_images
 from app.catalog import key_list
 from app.catalog import rows_as_dicts
 
@@ -69,11 +70,7 @@ def _with_details(connection, artists):
     by_rowid = {artist["rowid"]: artist for artist in artists}
     keys = key_list(by_rowid)
     genres = group_distinct(connection.execute(GENRES, (keys,)))
-    images = {}
-    for artist_rowid, url, width, height in connection.execute(IMAGES, (keys,)):
-        images.setdefault(artist_rowid, []).append(
-            {"url": url, "width": width, "height": height}
-        )
+    images = group_images(connection.execute(IMAGES, (keys,)))
     for rowid, artist in by_rowid.items():
         artist["genres"] = genres.get(rowid, [])
         artist["images"] = images.get(rowid, [])
