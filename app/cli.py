@@ -61,7 +61,7 @@ def demo(folder):
 def _ensure_search_index(main_file):
     """Build the demo's search index unless a current one is already beside it."""
     from app.files import check_search_index
-    from app.search_index import default_index_path
+    from app.index.builder import default_index_path
 
     index_path = default_index_path(main_file)
     if index_path.exists():
@@ -74,7 +74,7 @@ def _ensure_search_index(main_file):
 
 
 def _build_index(main_file, index_path):
-    from app.search_index import build_search_index
+    from app.index.builder import build_search_index
 
     click.echo(f"building the search index of {main_file} …", err=True)
     report = build_search_index(main_file, index_path, progress=True)
@@ -104,7 +104,7 @@ def build_search_index_command(main_database, output):
     The index is written under a temporary name and renamed only when
     complete, so the service never sees a half-built one.
     """
-    from app.search_index import default_index_path
+    from app.index.builder import default_index_path
 
     try:
         _build_index(main_database, output or default_index_path(main_database))

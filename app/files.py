@@ -14,8 +14,8 @@ from pathlib import Path
 
 import apsw
 
-from app.catalog import search as search_sql
 from app.db import read_only
+from app.index import meta as index_meta
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,8 @@ class CatalogueFiles:
     main: Path
     track_files: Path | None
     search: Path | None
+    # The parts the search index holds (app.index.PARTS), as checked at start-up.
+    search_parts: tuple[str, ...] = ()
 
 
 def resolve_files(config):
@@ -59,6 +61,7 @@ def resolve_files(config):
     else:
         check_schema(track_files, "track_files.sql")
     search = _optional_beside(main, config.get("SEARCH_DATABASE"), "search.sqlite3")
+    search_parts = ()
     if search is None:
         log.warning(
             "no search index at %s: search scans the main file under its time limit "
@@ -66,8 +69,10 @@ def resolve_files(config):
             main.parent / "search.sqlite3",
         )
     else:
-        check_search_index(search, main)
-    return CatalogueFiles(main=main, track_files=track_files, search=search)
+        search_parts = tuple(check_search_index(search, main))
+    return CatalogueFiles(
+        main=main, track_files=track_files, search=search, search_parts=search_parts
+    )
 
 
 def _optional_beside(main, configured, default_name):
@@ -106,26 +111,14 @@ def check_schema(path, ddl_name, *, immutable=True):
 def check_search_index(path, main):
     """Check that ``path`` is a complete search index built from ``main`` as it is now.
 
+    :return: the names of the parts the index holds.
     :raise CatalogueFileError: naming the index and how to rebuild it.
     """
-    rebuild = "rebuild it with `music-metadata-api build-search-index`"
     _check_is_sqlite_file(path)
     try:
-        with read_only(path) as connection:
-            meta = search_sql.read_meta(connection)
-    except (apsw.Error, ValueError) as exc:
-        raise CatalogueFileError(f"{path}: not a search index ({exc}); {rebuild}") from exc
-    if meta.get("format") != search_sql.FORMAT:
-        raise CatalogueFileError(
-            f"{path}: search index format {meta.get('format')}, this version reads "
-            f"format {search_sql.FORMAT}; {rebuild}"
-        )
-    if meta.get("main_fingerprint") != main_fingerprint(main):
-        raise CatalogueFileError(
-            f"{path}: stale or foreign search index: built from "
-            f"{meta.get('main_path')} on {meta.get('built_at')}, which is not {main} "
-            f"as it is now; {rebuild}"
-        )
+        return index_meta.check_index(path, main, main_fingerprint(main))
+    except index_meta.UnusableIndex as exc:
+        raise CatalogueFileError(str(exc)) from exc
 
 
 def main_fingerprint(main_path):
