@@ -144,4 +144,7 @@ def check():
         click.echo(f"music-metadata-api: {error}", err=True)
         sys.exit(1)
     files = app.extensions["catalogue_files"]
-    click.echo(f"ok: main {files.main}, track_files {files.track_files}, search {files.search}")
+    parts = f" (parts: {', '.join(files.search_parts)})" if files.search else ""
+    click.echo(
+        f"ok: main {files.main}, track_files {files.track_files}, search {files.search}{parts}"
+    )

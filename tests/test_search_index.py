@@ -99,6 +99,24 @@ def test_meta_lists_the_parts_and_the_main_file(built, main_file):
     assert meta["main_fingerprint"] == main_fingerprint(main_file)
 
 
+def test_health_and_check_name_the_parts_of_the_index(built, main_file):
+    index, _ = built
+    body = make_app(main_file, SEARCH_DATABASE=str(index)).test_client().get("/health").get_json()
+    assert body["search"] == "index"
+    assert body["index_parts"] == ["names"]
+    result = CliRunner().invoke(cli, ["check"], env={"MUSIC_API_MAIN_DATABASE": str(main_file),
+                                                     "MUSIC_API_SEARCH_DATABASE": str(index)})
+    assert result.exit_code == 0, result.output
+    assert f"search {index} (parts: names)" in result.output
+
+
+def test_without_an_index_health_and_check_name_no_parts(main_file):
+    assert make_app(main_file).test_client().get("/health").get_json()["index_parts"] == []
+    result = CliRunner().invoke(cli, ["check"], env={"MUSIC_API_MAIN_DATABASE": str(main_file)})
+    assert result.exit_code == 0, result.output
+    assert "search None" in result.output and "parts" not in result.output
+
+
 def test_an_index_of_another_format_is_refused(built, main_file, tmp_path):
     index, _ = built
     older = tmp_path / "search.sqlite3"
