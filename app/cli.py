@@ -63,7 +63,7 @@ def demo(folder):
 def _ensure_search_index(main_file):
     """Build the demo's search index unless a current one is already beside it."""
     from app.files import check_search_index
-    from app.search_index import default_index_path
+    from app.index.builder import default_index_path
 
     index_path = default_index_path(main_file)
     if index_path.exists():
@@ -76,7 +76,7 @@ def _ensure_search_index(main_file):
 
 
 def _build_index(main_file, index_path):
-    from app.search_index import build_search_index
+    from app.index.builder import build_search_index
 
     click.echo(f"building the search index of {main_file} …", err=True)
     report = build_search_index(main_file, index_path, progress=True)
@@ -106,7 +106,7 @@ def build_search_index_command(main_database, output):
     The index is written under a temporary name and renamed only when
     complete, so the service never sees a half-built one.
     """
-    from app.search_index import default_index_path
+    from app.index.builder import default_index_path
 
     try:
         _build_index(main_database, output or default_index_path(main_database))
@@ -148,4 +148,9 @@ def check():
     from app.files import CATALOGUE_FILES
 
     served = app.extensions["catalogue_files"]
-    click.echo("ok: " + ", ".join(f"{file.name} {served.get(file.name)}" for file in CATALOGUE_FILES))
+    described = []
+    for file in CATALOGUE_FILES:
+        contents = served.contents.get(file.name)
+        parts = f" (parts: {', '.join(contents)})" if contents else ""
+        described.append(f"{file.name} {served.get(file.name)}{parts}")
+    click.echo("ok: " + ", ".join(described))

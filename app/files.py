@@ -16,8 +16,8 @@ from pathlib import Path
 import apsw
 
 from app.catalog import health as health_sql
-from app.catalog import search as search_sql
 from app.db import read_only
+from app.index import meta as index_meta
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +44,9 @@ class CatalogueFile:
     default_name: str | None
     # Schema name it is ATTACHed under ("main" is the file the connection opens).
     schema: str
-    # check(path, main_path) raises CatalogueFileError when the file is wrong.
-    check: Callable[[Path, Path], None]
+    # check(path, main_path) raises CatalogueFileError when the file is wrong;
+    # it may return what the file holds (an index's parts), or None.
+    check: Callable[[Path, Path], object]
     # Statement /health runs on the file alone; None: the file is not probed.
     probe: str | None
     # Logged once at start-up when an optional file is absent: what goes missing.
@@ -58,10 +59,6 @@ class CatalogueFile:
 
 def _schema_check(ddl_name):
     return lambda path, main: check_schema(path, ddl_name)
-
-
-def _index_check(path, main):
-    check_search_index(path, main)
 
 
 # Every file the service knows; a new optional file is one more row here.
@@ -78,7 +75,7 @@ CATALOGUE_FILES = (
     ),
     CatalogueFile(
         "search", "search index", "SEARCH_DATABASE", "search.sqlite3", "search",
-        _index_check, None,
+        lambda path, main: check_search_index(path, main), None,
         when_absent="search scans the main file under its time limit "
         "(build one with `music-metadata-api build-search-index`)",
     ),
@@ -88,7 +85,12 @@ CATALOGUE_FILES_BY_NAME = {file.name: file for file in CATALOGUE_FILES}
 
 class ServedFiles(dict):
     """{file name: path} of the files being served, in the order of
-    :data:`CATALOGUE_FILES`; an optional file that is absent is left out."""
+    :data:`CATALOGUE_FILES`; an optional file that is absent is left out.
+    ``contents`` keeps what each file's check said it holds (an index's parts)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.contents = {}
 
     @property
     def main(self):
@@ -122,8 +124,10 @@ def resolve_files(config):
         if not file.required and not configured and not path.exists():
             log.warning("no %s at %s: %s", file.description, path, file.when_absent)
             continue
-        file.check(path, main)
+        contents = file.check(path, main)
         served[file.name] = path
+        if contents is not None:
+            served.contents[file.name] = tuple(contents)
     return served
 
 
@@ -152,26 +156,14 @@ def check_schema(path, ddl_name, *, immutable=True):
 def check_search_index(path, main):
     """Check that ``path`` is a complete search index built from ``main`` as it is now.
 
+    :return: the names of the parts the index holds.
     :raise CatalogueFileError: naming the index and how to rebuild it.
     """
-    rebuild = "rebuild it with `music-metadata-api build-search-index`"
     _check_is_sqlite_file(path)
     try:
-        with read_only(path) as connection:
-            meta = search_sql.read_meta(connection)
-    except (apsw.Error, ValueError) as exc:
-        raise CatalogueFileError(f"{path}: not a search index ({exc}); {rebuild}") from exc
-    if meta.get("format") != search_sql.FORMAT:
-        raise CatalogueFileError(
-            f"{path}: search index format {meta.get('format')}, this version reads "
-            f"format {search_sql.FORMAT}; {rebuild}"
-        )
-    if meta.get("main_fingerprint") != main_fingerprint(main):
-        raise CatalogueFileError(
-            f"{path}: stale or foreign search index: built from "
-            f"{meta.get('main_path')} on {meta.get('built_at')}, which is not {main} "
-            f"as it is now; {rebuild}"
-        )
+        return index_meta.check_index(path, main, main_fingerprint(main))
+    except index_meta.UnusableIndex as exc:
+        raise CatalogueFileError(str(exc)) from exc
 
 
 def main_fingerprint(main_path):
@@ -197,7 +189,7 @@ def main_fingerprint(main_path):
 
 def ddl_text(ddl_name):
     """Return the shared DDL text shipped in the package."""
-    return resources.files("app").joinpath("schema", ddl_name).read_text()
+    return resources.files("app").joinpath("schema", ddl_name).read_text("utf-8")
 
 
 def _check_is_sqlite_file(path):

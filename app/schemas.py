@@ -331,6 +331,10 @@ class HealthSchema(Schema):
     search = fields.String(
         metadata={"description": "index, or scan when no search index is configured"}
     )
+    index_parts = fields.List(
+        fields.String(),
+        metadata={"description": "the parts the search index holds (names); empty without one"},
+    )
 
 
 track_schema = TrackSchema()

@@ -9,11 +9,19 @@ from pathlib import Path
 import pytest
 
 from app import demo
+from app.demo import shapes
+from app.demo import tables
+from app.files import CatalogueFileError
+from conftest import make_app
+from killing import kill_once_writing
+from killing import start_cli
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PACKAGED_SCHEMA = REPO_ROOT / "app" / "schema"
 SHARED_SPEC = REPO_ROOT.parent / "shared" / "spec"
 SPOTIFY_ID = re.compile(r"[0-7][0-9A-Za-z]{21}")
+# Big enough that a generation lasts long enough to be killed midway.
+KILLABLE_TRACKS = 20_000
 MAIN_TABLES = ("artists", "artist_genres", "artist_images", "artist_albums", "available_markets",
                "albums", "album_images", "tracks", "track_artists")
 
@@ -179,7 +187,7 @@ def test_artists_followers_genres_images(catalogue):
     followers = sorted(f for (f,) in rows(main, "SELECT followers_total FROM artists"))
     assert followers[len(followers) // 2] < 10_000 and followers[-1] > 100_000_000
     assert scalar(main, "SELECT count(DISTINCT genre) FROM artist_genres") <= 768
-    assert len(demo.genre_pool()) == len(set(demo.genre_pool())) == 768
+    assert len(shapes.genre_pool()) == len(set(shapes.genre_pool())) == 768
     per_artist = Counter(n for (n,) in rows(main, "SELECT count(*) FROM artist_images GROUP BY artist_rowid"))
     assert set(per_artist) == {3} and sum(per_artist.values()) < artists
     widths = {w for (w,) in rows(main, "SELECT DISTINCT width FROM artist_images")}
@@ -317,6 +325,28 @@ def test_failed_rebuild_keeps_the_previous_complete_files(tmp_path, monkeypatch)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["files.sqlite3", "main.sqlite3"]
 
 
+def test_killed_generation_leaves_no_main_file(tmp_path):
+    main = tmp_path / "main_database.sqlite3"
+    generation = start_cli("generate", str(tmp_path), "--tracks", str(KILLABLE_TRACKS))
+    kill_once_writing(generation, tmp_path, ".main_database.sqlite3.partial-*")
+    assert not main.exists()
+    with pytest.raises(CatalogueFileError, match="no such file"):
+        make_app(main)
+    # The next generation removes what the killed one left.
+    demo.write_catalogue(main, tmp_path / "track_files.sqlite3", tracks=1000)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["main_database.sqlite3",
+                                                         "track_files.sqlite3"]
+
+
+def test_killed_regeneration_keeps_the_previous_files(tmp_path):
+    main, files = tmp_path / "main_database.sqlite3", tmp_path / "track_files.sqlite3"
+    demo.write_catalogue(main, files, tracks=1000)
+    before = main.read_bytes(), files.read_bytes()
+    generation = start_cli("generate", str(tmp_path), "--tracks", str(KILLABLE_TRACKS))
+    kill_once_writing(generation, tmp_path, ".main_database.sqlite3.partial-*")
+    assert (main.read_bytes(), files.read_bytes()) == before
+
+
 def test_progress_bar_goes_to_stderr(tmp_path, capsys):
     demo.write_catalogue(tmp_path / "m", tmp_path / "f", tracks=1000, progress=True)
     captured = capsys.readouterr()
@@ -333,7 +363,7 @@ def peak_python_memory(folder: Path, tracks: int) -> int:
 
 
 def test_memory_does_not_grow_with_track_count(tmp_path, monkeypatch):
-    monkeypatch.setattr(demo, "CHUNK_ROWS", 500)  # so both sizes fill their buffers
+    monkeypatch.setattr(tables, "CHUNK_ROWS", 500)  # so both sizes fill their buffers
     small = peak_python_memory(tmp_path / "small", 2_000)
     large = peak_python_memory(tmp_path / "large", 20_000)
     assert large < small * 1.5, (small, large)

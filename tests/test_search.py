@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 import requests
 
 from app.catalog import search as search_sql
-from app.search_index import build_search_index
+from app.index.builder import build_search_index
 from conftest import assert_error
 from conftest import counting_statements
 from conftest import make_app

@@ -4,13 +4,12 @@ Indexes are built over the generated test catalogue; expectations come from
 reading the same files with plain sqlite3.
 """
 
+import json
 import os
 import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -19,14 +18,17 @@ from click.testing import CliRunner
 from app.cli import main as cli
 from app.demo import write_catalogue
 from app.files import CatalogueFileError
-from app.search_index import build_search_index
+from app.files import main_fingerprint
+from app.index.builder import build_search_index
+from app.index.meta import FORMAT
 from conftest import make_app
+from killing import kill_once_writing
+from killing import start_cli
 
 BIN = Path(sys.executable).parent
 REPO = Path(__file__).resolve().parent.parent
 # Big enough that a build lasts long enough to be killed midway.
 KILLABLE_TRACKS = 20_000
-KILL_TIMEOUT_S = 60
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +82,53 @@ def test_without_an_index_the_service_scans(main_file):
     app = make_app(main_file)
     assert app.extensions["catalogue_files"].get("search") is None
     assert app.test_client().get("/health").get_json()["search"] == "scan"
+
+
+def test_meta_lists_the_parts_and_the_main_file(built, main_file):
+    index, report = built
+    connection = sqlite3.connect(f"file:{index}?mode=ro", uri=True)
+    try:
+        meta = {key: json.loads(value)
+                for key, value in connection.execute("SELECT key, value FROM search_meta")}
+    finally:
+        connection.close()
+    assert meta["format"] == FORMAT
+    assert meta["parts"] == ["names"]
+    assert meta["rows"] == {"names": {kind: report[kind] for kind in ("tracks", "albums", "artists")}}
+    assert meta["main_path"] == str(main_file.resolve())
+    assert meta["main_fingerprint"] == main_fingerprint(main_file)
+
+
+def test_health_and_check_name_the_parts_of_the_index(built, main_file):
+    index, _ = built
+    body = make_app(main_file, SEARCH_DATABASE=str(index)).test_client().get("/health").get_json()
+    assert body["search"] == "index"
+    assert body["index_parts"] == ["names"]
+    result = CliRunner().invoke(cli, ["check"], env={"MUSIC_API_MAIN_DATABASE": str(main_file),
+                                                     "MUSIC_API_SEARCH_DATABASE": str(index)})
+    assert result.exit_code == 0, result.output
+    assert f"search {index} (parts: names)" in result.output
+
+
+def test_without_an_index_health_and_check_name_no_parts(main_file):
+    assert make_app(main_file).test_client().get("/health").get_json()["index_parts"] == []
+    result = CliRunner().invoke(cli, ["check"], env={"MUSIC_API_MAIN_DATABASE": str(main_file)})
+    assert result.exit_code == 0, result.output
+    assert "search None" in result.output and "parts" not in result.output
+
+
+def test_an_index_of_another_format_is_refused(built, main_file, tmp_path):
+    index, _ = built
+    older = tmp_path / "search.sqlite3"
+    shutil.copy(index, older)
+    connection = sqlite3.connect(older)
+    with connection:
+        connection.execute("UPDATE search_meta SET value = ? WHERE key = 'format'",
+                           (json.dumps(FORMAT - 1),))
+    connection.close()
+    with pytest.raises(CatalogueFileError,
+                       match=f"search index format {FORMAT - 1}, this version reads format {FORMAT}"):
+        make_app(main_file, SEARCH_DATABASE=str(older))
 
 
 def test_stale_index_is_refused(built, catalogue_dir, tmp_path):
@@ -139,29 +188,12 @@ def killable_catalogue(tmp_path_factory):
 
 
 def _start_build(main_file, index):
-    return subprocess.Popen(
-        [str(BIN / "music-metadata-api"), "build-search-index",
-         "--main-database", str(main_file), "--output", str(index)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+    return start_cli("build-search-index", "--main-database", str(main_file), "--output", str(index))
 
 
 def _kill_once_writing(process, folder):
     """SIGKILL the build as soon as its temporary file exists; return that file."""
-    deadline = time.monotonic() + KILL_TIMEOUT_S
-    try:
-        while time.monotonic() < deadline and process.poll() is None:
-            partials = list(folder.glob(".search.sqlite3.partial-*"))
-            if partials:
-                process.send_signal(signal.SIGKILL)
-                process.wait(timeout=KILL_TIMEOUT_S)
-                return partials[0]
-            time.sleep(0.001)
-        raise AssertionError("the build ended before it could be killed")
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=KILL_TIMEOUT_S)
+    return kill_once_writing(process, folder, ".search.sqlite3.partial-*")
 
 
 def test_killed_build_leaves_no_usable_index(killable_catalogue):

@@ -22,5 +22,6 @@ def health():
         "status": "ok" if healthy else "unavailable",
         "databases": databases,
         "search": search_mode(),
+        "index_parts": list(current_app.extensions["catalogue_files"].contents.get("search", ())),
     }
     return jsonify(body), 200 if healthy else 503

@@ -1,24 +1,10 @@
-"""The search index: its schema, how it is filled, and how it is asked.
+"""Search through the index: how its names part is asked.
 
-The index is a sidecar SQLite file (attached as ``search``) holding, for
-tracks, albums and artists:
-
-- ``<kind>_ranks``: rank → rowid in the main file. Rank 1 is the most popular
-  track or album, the most followed artist; ties go to the higher rowid, the
-  order the scan fallback and every "most popular first" list use.
-- ``<kind>_words``: FTS5 over the names, word tokens folded for case and
-  accents, with prefix indexes so a short last word stays an index walk.
-- ``<kind>_terms``: every distinct word, to expand a long last word.
-- ``<kind>_trigrams``: FTS5 trigram index over the same names, for matches
-  in the middle of a word.
-
-Both FTS tables use the rank as their rowid. FTS5 returns matches in rowid
-order, so the first matches it finds are the most popular ones: a page is a
-walk that stops after ``offset + limit`` matches instead of a sort of every
-match.
+The tables (ranks, words, terms and trigrams of each kind) and how they are
+filled are described in :mod:`app.index.names`. Matches come back in rank
+order, so a page is a walk that stops after ``offset + limit`` matches
+instead of a sort of every match.
 """
-
-import json
 
 import apsw
 
@@ -27,89 +13,10 @@ from app.catalog import artists as artists_sql
 from app.catalog import credited
 from app.catalog import tracks as tracks_sql
 from app.db import SEARCH_SCHEMA
-
-# Bump when the layout changes: the service refuses an index of another format.
-FORMAT = 1
-
-KINDS = ("track", "album", "artist")
-
-# The same tokenizer settings build the index and split the query, so both
-# fold "Beyoncé" and "BEYONCE" to the same token.
-WORD_TOKENIZER = ("unicode61", ("remove_diacritics", "2"))
-TRIGRAM_TOKENIZER = "trigram remove_diacritics 1"
-# Prefix indexes for 1 to 5 characters turn a short last word (`daft p`) into
-# one index term; a longer one is expanded from the vocabulary (see TIERS).
-PREFIX_LENGTHS = "1 2 3 4 5"
-MAX_PREFIX_INDEX = 5
-# The trigram index only finds substrings of at least three characters.
-TRIGRAM_MIN_CHARACTERS = 3
-
-META_TABLE = """
-CREATE TABLE search_meta (key TEXT PRIMARY KEY NOT NULL, value) WITHOUT ROWID
-"""
-# Every distinct word of the names, for expanding a long last word.
-TERMS_TABLE = """
-CREATE TABLE {kind}_terms (term TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID
-"""
-FILL_TERMS = """
-CREATE VIRTUAL TABLE temp.{kind}_vocabulary USING fts5vocab(main, {kind}_words, row);
-INSERT INTO {kind}_terms (term) SELECT term FROM temp.{kind}_vocabulary;
-DROP TABLE temp.{kind}_vocabulary;
-"""
-RANKS_TABLE = """
-CREATE TABLE {kind}_ranks (rank INTEGER PRIMARY KEY NOT NULL, main_rowid INTEGER NOT NULL)
-"""
-# contentless (content=''): the names live in the main file already; no
-# column sizes either, since ranking never uses bm25.
-WORDS_TABLE = f"""
-CREATE VIRTUAL TABLE {{kind}}_words USING fts5(
-    name, content='', columnsize=0, detail=none,
-    tokenize='{WORD_TOKENIZER[0]} {" ".join(WORD_TOKENIZER[1])}', prefix='{PREFIX_LENGTHS}'
-)
-"""
-# detail=full: a substring of four or more characters is a phrase of trigrams.
-TRIGRAMS_TABLE = f"""
-CREATE VIRTUAL TABLE {{kind}}_trigrams USING fts5(
-    name, content='', columnsize=0, detail=full, tokenize='{TRIGRAM_TOKENIZER}'
-)
-"""
-
-# Each walk reads the main file best first through an existing index walked
-# backwards, so rows stream in rank order without a sort. Tracks whose album
-# row is missing are never shown, so they are not indexed; empty names match
-# nothing.
-SOURCES = {
-    "track": """
-        SELECT tracks.rowid, tracks.name FROM main.tracks INDEXED BY tracks_popularity
-        JOIN main.albums ON albums.rowid = tracks.album_rowid
-        WHERE tracks.name <> ''
-        ORDER BY tracks.popularity DESC, tracks.rowid DESC
-    """,
-    "album": """
-        SELECT rowid, name FROM main.albums INDEXED BY album_popularity
-        WHERE name <> ''
-        ORDER BY popularity DESC, rowid DESC
-    """,
-    "artist": """
-        SELECT rowid, name FROM main.artists INDEXED BY artists_followers
-        WHERE name <> ''
-        ORDER BY followers_total DESC, rowid DESC
-    """,
-}
-# Upper bounds for the progress bar (rowids may have gaps; cheap through the key).
-SOURCE_SIZES = {
-    "track": "SELECT max(rowid) FROM main.tracks",
-    "album": "SELECT max(rowid) FROM main.albums",
-    "artist": "SELECT max(rowid) FROM main.artists",
-}
-
-INSERT_RANK = "INSERT INTO {kind}_ranks (rank, main_rowid) VALUES (?, ?)"
-INSERT_WORDS = "INSERT INTO {kind}_words (rowid, name) VALUES (?, ?)"
-INSERT_TRIGRAMS = "INSERT INTO {kind}_trigrams (rowid, name) VALUES (?, ?)"
-# Merge each FTS table into one segment: queries then read one b-tree.
-OPTIMIZE = "INSERT INTO {table} ({table}) VALUES ('optimize')"
-SET_META = "INSERT OR REPLACE INTO search_meta (key, value) VALUES (?, ?)"
-READ_META = "SELECT key, value FROM {schema}.search_meta"
+from app.index.names import KINDS
+from app.index.names import MAX_PREFIX_INDEX
+from app.index.names import TRIGRAM_MIN_CHARACTERS
+from app.index.names import WORD_TOKENIZER
 
 # One statement per page, whatever its size. Three tiers, each a walk in rank
 # order that stops after `depth` = offset + limit matches:
@@ -222,14 +129,6 @@ def ranked_rowids(connection, kind, words, limit, offset):
     }
     statement = PAGE_STATEMENTS[(kind, with_trigrams)]
     return [rowid for (rowid,) in connection.execute(statement, bindings)]
-
-
-def read_meta(connection, schema="main"):
-    """Return the index's search_meta as a dict (values JSON-decoded)."""
-    return {
-        key: json.loads(value)
-        for key, value in connection.execute(READ_META.format(schema=schema))
-    }
 
 
 def search_tracks(connection, q, limit, offset):

@@ -1,0 +1,19 @@
+"""The sidecar index: a SQLite file built from the read-only main file, served beside it.
+
+An index is made of parts. A part is a module with ``NAME``, ``DDL`` (the
+statements creating its tables) and ``build(source, writer)``, which fills
+those tables from the main file and returns its row counts (see
+:mod:`app.index.names`). :mod:`app.index.builder` writes every part into a
+new file, :mod:`app.index.meta` records and checks which parts a file
+holds. The SQL that reads the tables while serving stays in
+:mod:`app.catalog`.
+
+A new part (UPC lookups, discographies, top tracks) is one new module and
+one entry below; since a part writes only its own tables, one could later be
+rebuilt into a copy of an existing index.
+"""
+
+from app.index import names
+
+# Built in this order; an index's meta lists the names of those it holds.
+PARTS = (names,)
