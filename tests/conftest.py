@@ -2,18 +2,14 @@
 shared schema), the app over it, and an independent reader of the same files
 for expected values."""
 
-import contextlib
 import sqlite3
 
 import pytest
 
-from app import create_app
 from app.demo import write_catalogue
-
-# Big enough to hold every kind of dirt, albums of 50+ tracks and shared
-# ISRCs; small enough to build in a few seconds.
-TEST_TRACKS = 12_000
-TEST_SEED = 7
+from tests.support.catalogue import TEST_SEED
+from tests.support.catalogue import TEST_TRACKS
+from tests.support.inprocess import make_app
 
 
 @pytest.fixture(scope="session")
@@ -38,17 +34,6 @@ def files_file(catalogue_dir):
     return catalogue_dir / "track_files.sqlite3"
 
 
-def make_app(main_file, **overrides):
-    """Build the app over ``main_file`` with test settings."""
-    settings = {
-        "TESTING": True,
-        "MAIN_DATABASE": str(main_file),
-        "RATELIMIT_ENABLED": False,
-    }
-    settings.update(overrides)
-    return create_app(settings)
-
-
 @pytest.fixture(scope="session")
 def app(main_file):
     return make_app(main_file)
@@ -68,39 +53,3 @@ def oracle(main_file, files_file):
     connection.execute("ATTACH DATABASE ? AS files", (f"file:{files_file}?mode=ro",))
     yield connection
     connection.close()
-
-
-def assert_error(response, status, message=None):
-    """Assert the canonical JSON error shape (and message, when given)."""
-    assert response.status_code == status
-    assert response.is_json
-    body = response.get_json()
-    assert set(body) == {"error"}
-    assert body["error"]["status"] == status
-    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
-    if message is not None:
-        assert body["error"]["message"] == message
-    assert "Traceback" not in response.get_data(as_text=True)
-    return body["error"]
-
-
-@contextlib.contextmanager
-def counting_statements(app):
-    """Yield a list that receives the SQL text of every statement the app's
-    connection (this thread's) runs, through APSW's execution tracer."""
-    from app.db import get_db
-
-    with app.app_context():
-        connection = get_db()
-    statements = []
-
-    def trace(cursor, sql, bindings):
-        statements.append(sql)
-        return True
-
-    previous = connection.exec_trace
-    connection.exec_trace = trace
-    try:
-        yield statements
-    finally:
-        connection.exec_trace = previous

@@ -7,9 +7,9 @@ import subprocess
 
 import pytest
 
-from servers import BIN
-from servers import REPO
-from servers import running_gunicorn
+from tests.support.servers import BIN
+from tests.support.servers import REPO
+from tests.support.servers import running_gunicorn
 
 README_URL = "http://127.0.0.1:8080"
 

@@ -3,10 +3,10 @@
 import pytest
 
 from app.cors import allowed_origins
-from conftest import make_app
-from servers import running_gunicorn
-from servers import service_env
-from traffic import send
+from tests.support.inprocess import make_app
+from tests.support.servers import running_gunicorn
+from tests.support.servers import service_env
+from tests.support.traffic import send
 
 ORIGIN = "https://player.example"
 PREFLIGHT = {

@@ -7,7 +7,7 @@ import apsw
 import pytest
 
 from app import db
-from conftest import make_app
+from tests.support.inprocess import make_app
 
 
 def connection_of(app):

@@ -14,11 +14,11 @@ import pytest
 import requests
 
 from app.files import CatalogueFileError
-from conftest import make_app
-from servers import BIN
-from servers import REPO
-from servers import running_gunicorn
-from servers import worker_pids
+from tests.support.inprocess import make_app
+from tests.support.servers import BIN
+from tests.support.servers import REPO
+from tests.support.servers import running_gunicorn
+from tests.support.servers import worker_pids
 
 RECOVERY_TIMEOUT_S = 30
 

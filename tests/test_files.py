@@ -7,10 +7,10 @@ import pytest
 
 from app.files import CatalogueFileError
 from app.files import ddl_text
-from conftest import make_app
-from servers import BIN
-from servers import REPO
-from servers import free_port
+from tests.support.inprocess import make_app
+from tests.support.servers import BIN
+from tests.support.servers import REPO
+from tests.support.servers import free_port
 
 
 def folder_listing(folder):

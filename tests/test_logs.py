@@ -7,10 +7,10 @@ import pytest
 
 from app.logs import RequestIdFilter
 from app.logs import json_formatter
-from conftest import make_app
-from servers import running_gunicorn
-from servers import service_env
-from traffic import send
+from tests.support.inprocess import make_app
+from tests.support.servers import running_gunicorn
+from tests.support.servers import service_env
+from tests.support.traffic import send
 
 
 @pytest.mark.parametrize(

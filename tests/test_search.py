@@ -14,10 +14,10 @@ import requests
 
 from app.catalog import search as search_sql
 from app.search_index import build_search_index
-from conftest import assert_error
-from conftest import counting_statements
-from conftest import make_app
-from servers import running_gunicorn
+from tests.support.inprocess import assert_error
+from tests.support.inprocess import counting_statements
+from tests.support.inprocess import make_app
+from tests.support.servers import running_gunicorn
 
 # Word characters as unicode61 sees them: letters and digits, not "_".
 WORD = re.compile(r"[^\W_]+")

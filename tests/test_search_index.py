@@ -20,7 +20,7 @@ from app.cli import main as cli
 from app.demo import write_catalogue
 from app.files import CatalogueFileError
 from app.search_index import build_search_index
-from conftest import make_app
+from tests.support.inprocess import make_app
 
 BIN = Path(sys.executable).parent
 REPO = Path(__file__).resolve().parent.parent

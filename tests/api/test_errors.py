@@ -2,8 +2,8 @@
 
 import pytest
 
-from conftest import assert_error
-from conftest import make_app
+from tests.support.inprocess import assert_error
+from tests.support.inprocess import make_app
 
 
 def test_unknown_path_is_json_404(client):

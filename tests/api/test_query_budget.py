@@ -6,7 +6,7 @@ connection, around real requests.
 
 import pytest
 
-from conftest import counting_statements
+from tests.support.inprocess import counting_statements
 
 
 def statement_count(app, client, method, path, **kwargs):

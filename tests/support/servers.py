@@ -22,7 +22,7 @@ from pathlib import Path
 import redis
 import requests
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 START_TIMEOUT_S = 30
 STOP_TIMEOUT_S = 30
