@@ -15,10 +15,10 @@ import requests
 
 from app.files import CatalogueFileError
 from tests.support.inprocess import make_app
+from tests.support.processes import worker_pids
 from tests.support.servers import BIN
 from tests.support.servers import REPO
 from tests.support.servers import running_gunicorn
-from tests.support.servers import worker_pids
 
 RECOVERY_TIMEOUT_S = 30
 

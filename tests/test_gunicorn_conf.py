@@ -8,9 +8,9 @@ import time
 
 import pytest
 
+from tests.support.processes import worker_pids
 from tests.support.servers import running_gunicorn
 from tests.support.servers import service_env
-from tests.support.servers import worker_pids
 from tests.support.traffic import failures
 from tests.support.traffic import stream
 

@@ -8,9 +8,9 @@ from collections import Counter
 
 from prometheus_client.parser import text_string_to_metric_families
 
+from tests.support.processes import worker_pids
 from tests.support.servers import running_gunicorn
 from tests.support.servers import service_env
-from tests.support.servers import worker_pids
 from tests.support.traffic import send
 from tests.support.traffic import stream
 
