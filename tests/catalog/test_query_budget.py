@@ -1,7 +1,8 @@
 """The number of SQL statements a request runs does not depend on its answer's size.
 
 Statements are counted with APSW's execution tracer on the worker's own
-connection, around real requests.
+connection, around real requests: the budget is app/catalog/'s, whichever
+route calls it.
 """
 
 import pytest

@@ -1,4 +1,4 @@
-"""Every error is the same JSON object, with the right status and headers."""
+"""Every error is the same JSON object (app/errors.py), with the right status and headers."""
 
 import pytest
 
