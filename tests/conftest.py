@@ -1,15 +1,22 @@
 """Shared fixtures: a generated catalogue (real SQLite files built from the
-shared schema), the app over it, and an independent reader of the same files
-for expected values."""
+shared schema), a search index over it, the app over it, an independent
+reader of the same files for expected values, and the demo catalogue as
+`make run` builds it.
+
+Fixtures only: what tests and bench/ share as plain code is in tests/support/.
+"""
 
 import sqlite3
+import subprocess
 
 import pytest
 
 from app.demo import write_catalogue
+from app.search_index import build_search_index
 from tests.support.catalogue import TEST_SEED
 from tests.support.catalogue import TEST_TRACKS
 from tests.support.inprocess import make_app
+from tests.support.servers import BIN
 
 
 @pytest.fixture(scope="session")
@@ -35,6 +42,14 @@ def files_file(catalogue_dir):
 
 
 @pytest.fixture(scope="session")
+def index_file(main_file, tmp_path_factory):
+    """A search index over the catalogue, built by the real builder."""
+    index = tmp_path_factory.mktemp("search") / "search.sqlite3"
+    build_search_index(main_file, index)
+    return index
+
+
+@pytest.fixture(scope="session")
 def app(main_file):
     return make_app(main_file)
 
@@ -53,3 +68,15 @@ def oracle(main_file, files_file):
     connection.execute("ATTACH DATABASE ? AS files", (f"file:{files_file}?mode=ro",))
     yield connection
     connection.close()
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory):
+    """Run `music-metadata-api demo` as `make run` does; return (folder, output)."""
+    folder = tmp_path_factory.mktemp("demo")
+    result = subprocess.run(
+        [str(BIN / "music-metadata-api"), "demo", str(folder)],
+        capture_output=True, text=True, timeout=300, check=True,
+        env={"MUSIC_API_BIND": "127.0.0.1:8080", "PATH": str(BIN)},
+    )
+    return folder, result.stdout
