@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_DIR := var/demo
 export MUSIC_API_BIND ?= 127.0.0.1:8080
 
-.PHONY: install run test bench clean system-packages
+.PHONY: install run test test-fast bench clean system-packages
 
 install: $(VENV)/.installed
 
@@ -32,6 +32,11 @@ system-packages:
 
 test: install system-packages
 	$(BIN)/pytest
+
+# While working: everything but tests/integration/ (no gunicorn, nginx or
+# Redis started), so no system packages needed either.
+test-fast: install
+	$(BIN)/pytest -m "not integration"
 
 # Benchmarks (bench/, results in docs/PERFORMANCE.md): wrk from Debian, the
 # peer (Datasette) from the bench extra. Catalogues are cached in BENCH_DIR.
