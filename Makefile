@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DIR := var/demo
 
-.PHONY: install run test bench clean system-packages
+.PHONY: install run test test-fast bench clean system-packages
 
 install: $(VENV)/.installed
 
@@ -31,6 +31,11 @@ system-packages:
 
 test: install system-packages
 	$(BIN)/pytest
+
+# While working: everything but tests/integration/ (no gunicorn, nginx or
+# Redis started), so no system packages needed either.
+test-fast: install
+	$(BIN)/pytest -m "not integration"
 
 # Benchmarks (bench/, results in docs/PERFORMANCE.md): wrk from Debian, the
 # peer (Datasette) from the bench extra. Catalogues are cached in BENCH_DIR.

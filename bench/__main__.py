@@ -26,7 +26,8 @@ from bench import report
 from bench.catalogues import bench_dir
 from bench.catalogues import ensure_catalogue
 from bench.load import run_wrk
-from bench.servers import gunicorn
+from tests.support.servers import REPO
+from tests.support.servers import running_gunicorn
 
 DEFAULT_TRACKS = (1_000_000, 10_000_000)
 
@@ -62,9 +63,9 @@ class BenchContext:
 
     def service(self, catalogue, **overrides):
         """Run the service (``wsgi:app``) over ``catalogue``; a context manager."""
-        return gunicorn(
-            "wsgi:app", self.service_env(catalogue, **overrides),
-            workers=self.workers, ready_path="/health", cwd=self.service_tree or None,
+        return running_gunicorn(
+            self.service_env(catalogue, **overrides),
+            workers=self.workers, cwd=self.service_tree or REPO,
         )
 
     def load(self, server, requests, *, rate=0, seconds=None, connections=None):

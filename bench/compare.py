@@ -23,7 +23,7 @@ from bench.catalogues import warm_page_cache
 from bench.keys import sample_keys
 from bench.load import Request
 from bench.lookups import service_requests
-from bench.servers import gunicorn
+from tests.support.servers import running_gunicorn
 
 
 def parse_args(argv=None):
@@ -42,7 +42,7 @@ def main(argv=None):
     context = BenchContext([catalogue], args.seconds, args.connections, workers=2)
     requests = service_requests(sample_keys(catalogue.main, 3000))
     warm_page_cache(catalogue)
-    with gunicorn("bench.floor_app:app", workers=context.workers, ready_path="/floor") as server:
+    with running_gunicorn(app="bench.floor_app:app", workers=context.workers, health_path="/floor") as server:
         report("HTTP floor", "floor", context.load(server, [Request("GET", "/floor")]))
     for variant in args.variants:
         name, _, spec = variant.partition("=")

@@ -12,7 +12,7 @@ from bench.keys import sample_keys
 from bench.load import Request
 from bench.report import Section
 from bench.report import Table
-from bench.servers import gunicorn
+from tests.support.servers import running_gunicorn
 
 KEYS_PER_KIND = 5000
 BATCH_BODIES = 200
@@ -175,7 +175,7 @@ def _label(context, size):
 
 
 def _floor(context):
-    with gunicorn("bench.floor_app:app", workers=context.workers, ready_path="/floor") as server:
+    with running_gunicorn(app="bench.floor_app:app", workers=context.workers, health_path="/floor") as server:
         result = context.load(server, [Request("GET", "/floor")])
         return result, server.worker_memory()
 
@@ -184,8 +184,9 @@ def _datasette(context, catalogue, keys):
     env = {"BENCH_PEER_DATABASE": catalogue.main}
     warm_page_cache(catalogue)
     results = {}
-    with gunicorn("bench.peer_app:app", env, workers=context.workers,
-                  worker_class="uvicorn_worker.UvicornWorker", ready_path="/-/versions.json") as server:
+    with running_gunicorn(env, app="bench.peer_app:app", workers=context.workers,
+                          worker_class="uvicorn_worker.UvicornWorker",
+                          health_path="/-/versions.json") as server:
         for name, query, param, values in (
             ("track by id", "track_by_id", "id", keys["tracks"]),
             ("tracks by ISRC", "tracks_by_isrc", "isrc", keys["isrcs"]),

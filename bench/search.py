@@ -1,7 +1,8 @@
 """Search benchmark: build the index of a generated catalogue, then time a fixed
 query set through HTTP with the index and with the scan fallback.
 
-Run on its own (it needs nothing else of ``bench/``)::
+Run on its own from the repository root (it needs nothing else of ``bench/``;
+gunicorn is started by the runner the tests use, tests/support/servers.py)::
 
     BENCH_DIR=/work/bench-cache .venv/bin/python -m bench.search --tracks 5000000
 
@@ -20,7 +21,6 @@ import json
 import os
 import re
 import resource
-import socket
 import statistics
 import subprocess
 import sys
@@ -29,6 +29,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+from tests.support.servers import running_gunicorn
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -103,50 +105,20 @@ def build_index(folder, rebuild):
     return index, build
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextlib.contextmanager
 def service(folder, index, workers):
     """gunicorn over the catalogue, with ``index`` or (None) in scan mode; always stopped."""
-    port = _free_port()
-    env = dict(os.environ, MUSIC_API_BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY=str(workers),
-               MUSIC_API_MAIN_DATABASE=str(folder / "main_database.sqlite3"),
-               MUSIC_API_RATELIMIT_ENABLED="false")
-    env.pop("MUSIC_API_SEARCH_DATABASE", None)
-    if index is not None:
-        env["MUSIC_API_SEARCH_DATABASE"] = str(index)
-    process = subprocess.Popen([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"],
-                               cwd=REPO, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for(base + "/health", process)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, 9)
-            process.wait(timeout=30)
-
-
-def _wait_for(url, process):
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited {process.returncode}")
-        with contextlib.suppress(OSError):
-            with urllib.request.urlopen(url, timeout=5) as answer:
-                mode = json.loads(answer.read())["search"]
-                print(f"service up, search mode: {mode}", flush=True)
-                return
-        time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer in {START_TIMEOUT_S} s")
+    env = {
+        "MUSIC_API_MAIN_DATABASE": folder / "main_database.sqlite3",
+        "MUSIC_API_RATELIMIT_ENABLED": "false",
+        # None: not inherited from the caller's environment either.
+        "MUSIC_API_SEARCH_DATABASE": index,
+    }
+    with running_gunicorn(env, workers=workers, start_timeout=START_TIMEOUT_S) as server:
+        with urllib.request.urlopen(server.base_url + "/health", timeout=REQUEST_TIMEOUT_S) as answer:
+            mode = json.loads(answer.read())["search"]
+        print(f"service up, search mode: {mode}", flush=True)
+        yield server.base_url
 
 
 def time_queries(base, repeats):

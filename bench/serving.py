@@ -1,9 +1,11 @@
 """Serving figures for docs/DEPLOYMENT.md: worker classes, signals under load,
 rate limits with 1 or 2 workers, with and without Redis.
 
-    python bench/serving.py workers   # sync vs gthread throughput (needs wrk)
-    python bench/serving.py signals   # failed requests around SIGHUP and SIGTERM
-    python bench/serving.py limits    # requests let through out of 100, limit 20
+    python -m bench.serving workers   # sync vs gthread throughput (needs wrk)
+    python -m bench.serving signals   # failed requests around SIGHUP and SIGTERM
+    python -m bench.serving limits    # requests let through out of 100, limit 20
+
+(from the repository root, so the shared helpers of tests/support/ import).
 
 Every server is a real gunicorn (and redis-server) on a free loopback port,
 started and stopped here; every run is bounded in requests and time.
@@ -14,24 +16,19 @@ import shutil
 import signal
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
+from app.demo import write_catalogue
+from tests.support.servers import running_gunicorn
+from tests.support.servers import running_redis
+from tests.support.servers import service_env
+from tests.support.traffic import failures
+from tests.support.traffic import stream
+
 REPO = Path(__file__).resolve().parent.parent
-# The server helpers live with the tests that use them.
-sys.path.insert(0, str(REPO / "tests"))
-
-from servers import running_gunicorn  # noqa: E402
-from servers import running_redis  # noqa: E402
-from servers import service_env  # noqa: E402
-from traffic import failures  # noqa: E402
-from traffic import stream  # noqa: E402
-
-from app.demo import write_catalogue  # noqa: E402
-
 TRACKS = 4000
 SEED = 7
 WORKER_SETUPS = [

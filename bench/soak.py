@@ -1,7 +1,7 @@
 """Soak: 10 minutes of mixed traffic against 2 workers; worker memory and
 file descriptors sampled every minute. Not part of CI (`make soak`).
 
-    python bench/soak.py [--minutes 10] [--tracks 200000]
+    python -m bench.soak [--minutes 10] [--tracks 200000]   # from the repository root
 
 Prints one line per sample and a verdict: worker RSS (and its private part)
 may not grow more than 10% from the first sample to the last, and the count
@@ -15,16 +15,12 @@ import sys
 import time
 from pathlib import Path
 
+from app.demo import write_catalogue
+from tests.support.load import mixed_requests
+from tests.support.load import run_load
+from tests.support.servers import running_gunicorn
+
 REPO = Path(__file__).resolve().parent.parent
-# The load generator and server helpers live with the tests that use them.
-sys.path.insert(0, str(REPO / "tests"))
-
-from load import run_load  # noqa: E402
-from servers import running_gunicorn  # noqa: E402
-from test_load import mixed_requests  # noqa: E402
-
-from app.demo import write_catalogue  # noqa: E402
-
 MAX_RSS_GROWTH = 0.10
 
 

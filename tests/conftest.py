@@ -1,19 +1,22 @@
 """Shared fixtures: a generated catalogue (real SQLite files built from the
-shared schema), the app over it, and an independent reader of the same files
-for expected values."""
+shared schema), a search index over it, the app over it, an independent
+reader of the same files for expected values, and the demo catalogue as
+`make run` builds it.
 
-import contextlib
+Fixtures only: what tests and bench/ share as plain code is in tests/support/.
+"""
+
 import sqlite3
+import subprocess
 
 import pytest
 
-from app import create_app
 from app.demo import write_catalogue
-
-# Big enough to hold every kind of dirt, albums of 50+ tracks and shared
-# ISRCs; small enough to build in a few seconds.
-TEST_TRACKS = 12_000
-TEST_SEED = 7
+from app.index.builder import build_search_index
+from tests.support.catalogue import TEST_SEED
+from tests.support.catalogue import TEST_TRACKS
+from tests.support.inprocess import make_app
+from tests.support.servers import BIN
 
 
 @pytest.fixture(scope="session")
@@ -38,15 +41,12 @@ def files_file(catalogue_dir):
     return catalogue_dir / "track_files.sqlite3"
 
 
-def make_app(main_file, **overrides):
-    """Build the app over ``main_file`` with test settings."""
-    settings = {
-        "TESTING": True,
-        "MAIN_DATABASE": str(main_file),
-        "RATELIMIT_ENABLED": False,
-    }
-    settings.update(overrides)
-    return create_app(settings)
+@pytest.fixture(scope="session")
+def index_file(main_file, tmp_path_factory):
+    """A search index over the catalogue, built by the real builder."""
+    index = tmp_path_factory.mktemp("search") / "search.sqlite3"
+    build_search_index(main_file, index)
+    return index
 
 
 @pytest.fixture(scope="session")
@@ -70,37 +70,13 @@ def oracle(main_file, files_file):
     connection.close()
 
 
-def assert_error(response, status, message=None):
-    """Assert the canonical JSON error shape (and message, when given)."""
-    assert response.status_code == status
-    assert response.is_json
-    body = response.get_json()
-    assert set(body) == {"error"}
-    assert body["error"]["status"] == status
-    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
-    if message is not None:
-        assert body["error"]["message"] == message
-    assert "Traceback" not in response.get_data(as_text=True)
-    return body["error"]
-
-
-@contextlib.contextmanager
-def counting_statements(app):
-    """Yield a list that receives the SQL text of every statement the app's
-    connection (this thread's) runs, through APSW's execution tracer."""
-    from app.db import get_db
-
-    with app.app_context():
-        connection = get_db()
-    statements = []
-
-    def trace(cursor, sql, bindings):
-        statements.append(sql)
-        return True
-
-    previous = connection.exec_trace
-    connection.exec_trace = trace
-    try:
-        yield statements
-    finally:
-        connection.exec_trace = previous
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory):
+    """Run `music-metadata-api demo` as `make run` does; return (folder, output)."""
+    folder = tmp_path_factory.mktemp("demo")
+    result = subprocess.run(
+        [str(BIN / "music-metadata-api"), "demo", str(folder)],
+        capture_output=True, text=True, timeout=300, check=True,
+        env={"MUSIC_API_BIND": "127.0.0.1:8080", "PATH": str(BIN)},
+    )
+    return folder, result.stdout

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from app.config import SETTINGS
-from conftest import make_app
+from tests.support.inprocess import make_app
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

@@ -1,19 +1,12 @@
-"""Cross-origin requests (app/cors.py): off by default, preflight for POST /batch/lookup."""
+"""Cross-origin requests (app/cors.py): off by default, preflight for POST /batch/lookup.
+The rate limit under real gunicorn: tests/integration/test_cors.py."""
 
 import pytest
 
 from app.cors import allowed_origins
-from conftest import make_app
-from servers import running_gunicorn
-from servers import service_env
-from traffic import send
-
-ORIGIN = "https://player.example"
-PREFLIGHT = {
-    "Origin": ORIGIN,
-    "Access-Control-Request-Method": "POST",
-    "Access-Control-Request-Headers": "Content-Type",
-}
+from tests.support.cors import ORIGIN
+from tests.support.cors import PREFLIGHT
+from tests.support.inprocess import make_app
 
 
 @pytest.fixture(scope="module")
@@ -48,17 +41,6 @@ def test_the_answer_names_the_origin_and_exposes_the_useful_headers(cors_client,
 def test_an_origin_not_configured_gets_no_permission(cors_client):
     headers = dict(PREFLIGHT, Origin="https://elsewhere.example")
     assert "Access-Control-Allow-Origin" not in cors_client.options("/batch/lookup", headers=headers).headers
-
-
-def test_preflights_do_not_use_up_the_rate_limit(main_file):
-    # A real gunicorn: one process, one limiter, the limit set at start-up.
-    env = service_env(main_file, CORS_ORIGINS=ORIGIN, RATELIMIT_ENABLED="true", RATELIMIT_DEFAULT="2 per hour")
-    with running_gunicorn(env, workers=1) as server:
-        preflights = [send(server.base_url, "/batch/lookup", method="OPTIONS", headers=PREFLIGHT) for _ in range(5)]
-        lookups = [send(server.base_url, "/lookup/track/0000000000000000000000") for _ in range(3)]
-    assert [outcome.status for outcome in preflights] == [200] * 5
-    assert all(outcome.headers["access-control-allow-origin"] == ORIGIN for outcome in preflights)
-    assert [outcome.status for outcome in lookups] == [404, 404, 429]
 
 
 @pytest.mark.parametrize(

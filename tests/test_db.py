@@ -8,8 +8,8 @@ import flask
 import pytest
 
 from app import db
-from conftest import assert_error
-from conftest import make_app
+from tests.support.inprocess import assert_error
+from tests.support.inprocess import make_app
 
 
 def connection_of(app):

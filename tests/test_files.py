@@ -1,16 +1,19 @@
-"""Start-up checks: a missing or wrong file stops the service with one clear line."""
+"""Start-up checks (app/files.py): a missing, wrong or unreadable file stops the
+service with one clear line. Under real gunicorn: tests/integration/test_faults.py."""
 
+import shutil
 import sqlite3
 import subprocess
+import tempfile
+from pathlib import Path
 
 import pytest
 
 from app.files import CatalogueFileError
 from app.files import ddl_text
-from conftest import make_app
-from servers import BIN
-from servers import REPO
-from servers import free_port
+from tests.support.inprocess import make_app
+from tests.support.servers import BIN
+from tests.support.servers import REPO
 
 
 def folder_listing(folder):
@@ -71,14 +74,34 @@ def test_absent_track_files_is_a_warning_and_health_says_so(tmp_path, main_file,
     assert body["databases"] == {"main": "ok", "track_files": "not configured"}
 
 
-def test_gunicorn_exits_with_one_line_for_a_missing_file(tmp_path):
-    missing = tmp_path / "absent.sqlite3"
-    result = subprocess.run(
-        [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"],
-        cwd=REPO, capture_output=True, text=True, timeout=60,
-        env={"MUSIC_API_MAIN_DATABASE": str(missing), "MUSIC_API_BIND": f"127.0.0.1:{free_port()}"},
-    )
-    assert result.returncode != 0
-    lines = result.stderr.strip().splitlines()
-    assert lines == [f"music-metadata-api: {missing}: no such file"]
-    assert not missing.exists()
+def test_truncated_file_is_refused_at_start_up(tmp_path, main_file):
+    truncated = tmp_path / "main_database.sqlite3"
+    shutil.copy(main_file, truncated)
+    with truncated.open("r+b") as file:
+        file.truncate(truncated.stat().st_size // 2)
+    with pytest.raises(CatalogueFileError, match="truncated"):
+        make_app(truncated)
+
+
+def test_unreadable_file_is_refused_with_one_line(main_file):
+    folder = Path(tempfile.mkdtemp())
+    try:
+        folder.chmod(0o755)
+        unreadable = folder / "main_database.sqlite3"
+        shutil.copy(main_file, unreadable)
+        unreadable.chmod(0o000)
+        # Root reads anything; without the two DAC capabilities it obeys
+        # file modes like any user.
+        drop_capabilities = ["setpriv", "--inh-caps=-dac_override,-dac_read_search",
+                             "--bounding-set=-dac_override,-dac_read_search"]
+        result = subprocess.run(
+            drop_capabilities + [str(BIN / "music-metadata-api"), "check"],
+            cwd=REPO, capture_output=True, text=True, timeout=60,
+            env={"MUSIC_API_MAIN_DATABASE": str(unreadable), "HOME": str(folder)},
+        )
+        assert result.returncode == 1
+        assert result.stderr.strip().splitlines() == [
+            f"music-metadata-api: {unreadable}: cannot be read (Permission denied)"
+        ]
+    finally:
+        shutil.rmtree(folder)

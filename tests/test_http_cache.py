@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import make_app
+from tests.support.inprocess import make_app
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,5 @@
-"""JSON log lines and request ids: in the app, and as real gunicorn writes them."""
+"""JSON log lines and request ids, in the app (app/logs.py). As real gunicorn
+writes them: tests/integration/test_logs.py."""
 
 import json
 import logging
@@ -7,10 +8,7 @@ import pytest
 
 from app.logs import RequestIdFilter
 from app.logs import json_formatter
-from conftest import make_app
-from servers import running_gunicorn
-from servers import service_env
-from traffic import send
+from tests.support.inprocess import make_app
 
 
 @pytest.mark.parametrize(
@@ -59,36 +57,3 @@ def test_an_unexpected_error_is_one_json_line_with_traceback_and_request_id(main
     assert fields["logger"] == "app.errors"
     assert "Traceback" in fields["exc_info"] and "RuntimeError: boom inside a view" in fields["exc_info"]
     assert "time" in fields
-
-
-def test_gunicorn_writes_one_json_line_per_request(main_file, oracle):
-    track_id = oracle.execute("SELECT id FROM tracks ORDER BY rowid LIMIT 1").fetchone()["id"]
-    path = f"/lookup/track/{track_id}"
-    with running_gunicorn(service_env(main_file), workers=1) as server:
-        outcome = send(
-            server.base_url, path, headers={"X-Request-ID": "log-test-1", "User-Agent": "log-test/1.0"}
-        )
-        log = server.log()
-    lines = [json.loads(text) for text in log.splitlines()]  # every line is JSON
-    [request_line] = [line for line in lines if line.get("request_id") == "log-test-1"]
-    assert outcome.headers["x-request-id"] == "log-test-1"
-    assert request_line["logger"] == "app.requests"
-    assert request_line["method"] == "GET"
-    assert request_line["path"] == path
-    assert request_line["route"] == "/lookup/track/{track_id}"
-    assert request_line["status"] == outcome.status == 200
-    assert request_line["bytes"] == len(outcome.body)
-    assert request_line["client_ip"] == "127.0.0.1"
-    assert request_line["user_agent"] == "log-test/1.0"
-    assert 0 < request_line["duration_ms"] < 30_000
-    assert request_line["time"].startswith("20")
-    assert any(line["logger"] == "gunicorn.error" for line in lines)
-
-
-def test_the_log_level_setting_silences_request_lines(main_file):
-    with running_gunicorn(service_env(main_file, LOG_LEVEL="warning"), workers=1) as server:
-        send(server.base_url, "/lookup/track/0000000000000000000000")
-        log = server.log()
-    lines = [json.loads(text) for text in log.splitlines()]
-    assert not [line for line in lines if line["logger"] == "app.requests"]
-    assert all(line["level"] in ("WARNING", "ERROR", "CRITICAL") for line in lines)

@@ -2,8 +2,8 @@
 
 import pytest
 
-import expected
-from conftest import assert_error
+from tests.support import expected
+from tests.support.inprocess import assert_error
 
 
 def ids(oracle, table, count, where="1"):

@@ -1,9 +1,9 @@
-"""GET /lookup/…, compared with what the generator wrote (tests/expected.py)."""
+"""GET /lookup/…, compared with what the generator wrote (tests/support/expected.py)."""
 
 import pytest
 
-import expected
-from conftest import assert_error
+from tests.support import expected
+from tests.support.inprocess import assert_error
 
 
 def sample(oracle, sql, count=40):
@@ -64,7 +64,7 @@ def test_track_whose_album_is_missing_is_not_found(client, oracle):
 
 
 def test_track_without_track_files_database(main_file, oracle, tmp_path):
-    from conftest import make_app
+    from tests.support.inprocess import make_app
 
     lonely = tmp_path / "main_database.sqlite3"
     lonely.symlink_to(main_file)

@@ -2,8 +2,8 @@
 
 import pytest
 
-from conftest import assert_error
-from conftest import make_app
+from tests.support.inprocess import assert_error
+from tests.support.inprocess import make_app
 
 
 def names_containing(oracle, table, text):

@@ -6,11 +6,11 @@ from collections import Counter
 
 import pytest
 
-from servers import running_gunicorn
-from servers import running_redis
-from servers import service_env
-from traffic import send
-from traffic import stream
+from tests.support.servers import running_gunicorn
+from tests.support.servers import running_redis
+from tests.support.servers import service_env
+from tests.support.traffic import send
+from tests.support.traffic import stream
 
 LIMIT = 20
 REQUESTS = 80

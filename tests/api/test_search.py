@@ -1,23 +1,22 @@
 """GET /search/… with a search index: matches and order against expectations
 computed here, in Python, from the generated files; paging; the query
-budget; and the scan fallback when no index is configured."""
+budget; and the scan fallback when no index is configured. Under real
+gunicorn: tests/integration/test_search.py."""
 
 import re
-import unicodedata
 
 import pytest
 from hypothesis import HealthCheck
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
-import requests
 
 from app.catalog import search as search_sql
 from app.index.builder import build_search_index
-from conftest import assert_error
-from conftest import counting_statements
-from conftest import make_app
-from servers import running_gunicorn
+from tests.support.expected import fold
+from tests.support.inprocess import assert_error
+from tests.support.inprocess import counting_statements
+from tests.support.inprocess import make_app
 
 # Word characters as unicode61 sees them: letters and digits, not "_".
 WORD = re.compile(r"[^\W_]+")
@@ -32,12 +31,6 @@ CANDIDATES = {
     "album": "SELECT id, name FROM albums ORDER BY popularity DESC, rowid DESC",
     "artist": "SELECT id, name FROM artists ORDER BY followers_total DESC, rowid DESC",
 }
-
-
-def fold(text):
-    """Lower-case without accents: what 'beyonce' and 'Beyoncé' share."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def expected_ids(oracle, kind, q):
@@ -57,13 +50,6 @@ def expected_ids(oracle, kind, q):
         elif all(len(word) >= 3 and word in folded for word in query):
             tiers[3].append(row_id)
     return tiers[1] + tiers[2] + tiers[3]
-
-
-@pytest.fixture(scope="module")
-def index_file(main_file, tmp_path_factory):
-    index = tmp_path_factory.mktemp("search") / "search.sqlite3"
-    build_search_index(main_file, index)
-    return index
 
 
 @pytest.fixture(scope="module")
@@ -197,17 +183,6 @@ def test_scan_fallback_answers_album_search(client, oracle):
             " ORDER BY popularity DESC, rowid DESC LIMIT 50")
     ]
     assert [album["id"] for album in response.get_json()] == expected
-
-
-def test_gunicorn_serves_from_the_index(main_file, index_file):
-    env = {"MUSIC_API_MAIN_DATABASE": main_file, "MUSIC_API_SEARCH_DATABASE": index_file}
-    with running_gunicorn(env, workers=1) as server:
-        health = requests.get(server.base_url + "/health", timeout=10).json()
-        assert health["search"] == "index"
-        found = requests.get(
-            server.base_url + "/search/artist", params={"q": "beyonce"}, timeout=10
-        ).json()
-        assert found and all(fold(artist["name"]).startswith("beyonce") for artist in found)
 
 
 def two_words_with_a_long_prefix(oracle, table):

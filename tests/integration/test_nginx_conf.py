@@ -9,16 +9,16 @@ import time
 
 import pytest
 
-from servers import REPO
-from servers import free_port
-from servers import render_template
-from servers import running_gunicorn
-from servers import running_nginx
-from servers import running_redis
-from servers import service_env
-from traffic import failures
-from traffic import send
-from traffic import stream
+from tests.support.servers import REPO
+from tests.support.servers import free_port
+from tests.support.servers import render_template
+from tests.support.servers import running_gunicorn
+from tests.support.servers import running_nginx
+from tests.support.servers import running_redis
+from tests.support.servers import service_env
+from tests.support.traffic import failures
+from tests.support.traffic import send
+from tests.support.traffic import stream
 
 NGINX_TEMPLATE = REPO / "deploy" / "nginx.conf"
 LIMIT = 30

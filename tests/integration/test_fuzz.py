@@ -14,7 +14,7 @@ from hypothesis import settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from app.index.builder import build_search_index
-from servers import running_gunicorn
+from tests.support.servers import running_gunicorn
 
 EXAMPLES_PER_OPERATION = 100
 

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import pytest
 
-from servers import running_gunicorn
+from tests.support.servers import running_gunicorn
 
 ID = "4uLU6hMCjMI75M1A2tKUQC"
 BATCH = "/batch/lookup"

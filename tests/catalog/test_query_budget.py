@@ -1,12 +1,13 @@
 """The number of SQL statements a request runs does not depend on its answer's size.
 
 Statements are counted with APSW's execution tracer on the worker's own
-connection, around real requests.
+connection, around real requests: the budget is app/catalog/'s, whichever
+route calls it.
 """
 
 import pytest
 
-from conftest import counting_statements
+from tests.support.inprocess import counting_statements
 
 
 def statement_count(app, client, method, path, **kwargs):

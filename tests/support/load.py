@@ -1,11 +1,13 @@
 """A small bounded HTTP load generator: keep-alive connections in threads.
 
-Used by the saturation test and by bench/soak.py. It sends only to the given
-loopback URL, stops at its deadline or request cap, and reports statuses,
-errors and latency percentiles.
+Used by the saturation test and by bench/soak.py, with the same mix of
+requests (:func:`mixed_requests`). It sends only to the given loopback URL,
+stops at its deadline or request cap, and reports statuses, errors and
+latency percentiles.
 """
 
 import http.client
+import json
 import random
 import statistics
 import threading
@@ -91,3 +93,27 @@ def run_load(host, port, make_request, *, seconds, connections=8, max_requests=1
         thread.join(timeout=seconds + 60)
     result.seconds = time.monotonic() - started
     return result
+
+
+def mixed_requests(keys):
+    """A ``make_request`` for :func:`run_load`: lookups of every kind, a
+    search and a batch, drawn from ``keys`` ({"tracks", "artists", "albums",
+    "isrcs"}: lists of real keys)."""
+    words = ["love", "night", "the", "you", "dance", "fire", "zz"]
+
+    def make(rng):
+        kind = rng.random()
+        if kind < 0.30:
+            return "GET", f"/lookup/isrc/{rng.choice(keys['isrcs'])}", None
+        if kind < 0.55:
+            return "GET", f"/lookup/track/{rng.choice(keys['tracks'])}", None
+        if kind < 0.65:
+            return "GET", f"/lookup/album/{rng.choice(keys['albums'])}/tracks", None
+        if kind < 0.75:
+            return "GET", f"/lookup/artist/{rng.choice(keys['artists'])}", None
+        if kind < 0.85:
+            return "GET", f"/search/track?q={rng.choice(words)}&limit=10", None
+        body = {"isrcs": rng.sample(keys["isrcs"], 50), "tracks": rng.sample(keys["tracks"], 50)}
+        return "POST", "/batch/lookup", json.dumps(body)
+
+    return make

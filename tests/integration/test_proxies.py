@@ -2,9 +2,9 @@
 
 import json
 
-from servers import running_gunicorn
-from servers import service_env
-from traffic import send
+from tests.support.servers import running_gunicorn
+from tests.support.servers import service_env
+from tests.support.traffic import send
 
 LIMIT = 5
 

@@ -8,11 +8,11 @@ from collections import Counter
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from servers import running_gunicorn
-from servers import service_env
-from servers import worker_pids
-from traffic import send
-from traffic import stream
+from tests.support.processes import worker_pids
+from tests.support.servers import running_gunicorn
+from tests.support.servers import service_env
+from tests.support.traffic import send
+from tests.support.traffic import stream
 
 TRACK_ROUTE = "/lookup/track/{track_id}"
 ALBUM_TRACKS_ROUTE = "/lookup/album/{album_id}/tracks"

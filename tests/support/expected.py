@@ -7,6 +7,7 @@ its own output.
 """
 
 import json
+import unicodedata
 
 
 def _present(value):
@@ -162,3 +163,10 @@ def isrc_tracks(oracle, isrc):
 def rowid_of(oracle, table, key):
     row = oracle.execute(f"SELECT rowid FROM {table} WHERE id = ?", (key,)).fetchone()
     return None if row is None else row[0]
+
+
+def fold(text):
+    """Lower-case without accents: what 'beyonce' and 'Beyoncé' share (the
+    contract's folding of search queries and names)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))

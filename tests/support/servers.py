@@ -1,7 +1,9 @@
-"""Real servers for integration tests: started on free loopback ports, always stopped.
+"""Real servers for integration tests and bench/: started on free loopback
+ports, always stopped.
 
 Each helper is a context manager that waits (bounded) until the server
-answers, and on exit stops it and every child, even when the test failed.
+answers, and on exit stops it and every child, even when the test (or the
+benchmark) failed.
 """
 
 import contextlib
@@ -22,9 +24,15 @@ from pathlib import Path
 import redis
 import requests
 
-REPO = Path(__file__).resolve().parent.parent
+from tests.support.processes import cpu_seconds
+from tests.support.processes import memory_mb
+from tests.support.processes import worker_pids
+
+REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-START_TIMEOUT_S = 30
+# Bounds for a server that will never come up or go down, not for a slow
+# one: bench/ serves catalogues of millions of tracks on a shared machine.
+START_TIMEOUT_S = 60
 STOP_TIMEOUT_S = 30
 
 
@@ -44,6 +52,28 @@ class Server:
     def log(self):
         return self.log_path.read_text(errors="replace")
 
+    def worker_pids(self):
+        return worker_pids(self.process.pid)
+
+    def cpu_seconds(self):
+        """CPU time (user + system) used so far by the master and its workers.
+
+        On a shared machine this is steadier than throughput: a request costs
+        about the same CPU however many other processes want the cores.
+        """
+        # Workers replaced meanwhile (max_requests) are counted through the
+        # master's figures for its reaped children.
+        return cpu_seconds(self.process.pid, with_reaped_children=True) + sum(
+            cpu_seconds(pid) for pid in self.worker_pids()
+        )
+
+    def worker_memory(self):
+        """The largest worker's {"rss_mb", "anon_mb", "file_mb"} (see
+        :func:`tests.support.processes.memory_mb`), or {} without workers."""
+        sizes = [memory_mb(pid) for pid in self.worker_pids()]
+        sizes = [size for size in sizes if size]
+        return max(sizes, key=lambda size: size["rss_mb"]) if sizes else {}
+
 
 def wait_until_answers(url, process, log_path, timeout=START_TIMEOUT_S):
     """Poll ``url`` until it answers, the process dies, or ``timeout`` passes."""
@@ -51,7 +81,9 @@ def wait_until_answers(url, process, log_path, timeout=START_TIMEOUT_S):
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"server exited {process.returncode}:\n{log_path.read_text()}")
-        with contextlib.suppress(requests.ConnectionError):
+        # Any answer will do (a 503 is an answer); a busy new worker may
+        # take longer than the timeout for its first one.
+        with contextlib.suppress(requests.ConnectionError, requests.Timeout):
             requests.get(url, timeout=2)
             return
         time.sleep(0.1)
@@ -71,11 +103,16 @@ def stop(process, sig=signal.SIGTERM):
 
 
 @contextlib.contextmanager
-def running_gunicorn(env=None, *, workers=2, health_path="/health"):
-    """Run ``gunicorn -c gunicorn.conf.py wsgi:app`` from the repository root.
+def running_gunicorn(env=None, *, workers=2, health_path="/health", app="wsgi:app",
+                     worker_class=None, cwd=REPO, start_timeout=START_TIMEOUT_S):
+    """Run ``gunicorn -c gunicorn.conf.py APP`` (the service by default) with
+    the production settings of ``cwd`` (this checkout by default).
 
     ``env`` adds to (or, with a None value, removes from) the environment,
-    e.g. ``{"MUSIC_API_MAIN_DATABASE": path}``.
+    e.g. ``{"MUSIC_API_MAIN_DATABASE": path}``. The server is ready when
+    ``health_path`` answers and all ``workers`` run. bench/ uses ``app`` for
+    its floor and peer servers (``worker_class`` for the peer's ASGI worker)
+    and ``cwd`` to serve another checkout.
     """
     port = free_port()
     environment = dict(os.environ, MUSIC_API_BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY=str(workers))
@@ -84,12 +121,15 @@ def running_gunicorn(env=None, *, workers=2, health_path="/health"):
             environment.pop(name, None)
         else:
             environment[name] = str(value)
+    command = [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py"]
+    if worker_class:
+        command += ["--worker-class", worker_class]
     with tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False) as log:
         log_path = Path(log.name)
     with log_path.open("wb") as log_file:
         process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"],
-            cwd=REPO,
+            command + [app],
+            cwd=cwd,
             env=environment,
             stdout=log_file,
             stderr=subprocess.STDOUT,
@@ -97,8 +137,8 @@ def running_gunicorn(env=None, *, workers=2, health_path="/health"):
         )
     base_url = f"http://127.0.0.1:{port}"
     try:
-        wait_until_answers(base_url + health_path, process, log_path)
-        wait_for_workers(process.pid, workers)
+        wait_until_answers(base_url + health_path, process, log_path, start_timeout)
+        wait_for_workers(process.pid, workers, start_timeout)
         yield Server(process=process, base_url=base_url, log_path=log_path)
     finally:
         stop(process)
@@ -278,9 +318,3 @@ def service_env(main_file, **settings):
             name = f"MUSIC_API_{name}"
         env[name] = str(value)
     return env
-
-
-def worker_pids(master_pid):
-    """The pids of a gunicorn master's live worker processes (Linux /proc)."""
-    children = Path(f"/proc/{master_pid}/task/{master_pid}/children")
-    return {int(pid) for pid in children.read_text().split()}

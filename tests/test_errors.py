@@ -1,9 +1,9 @@
-"""Every error is the same JSON object, with the right status and headers."""
+"""Every error is the same JSON object (app/errors.py), with the right status and headers."""
 
 import pytest
 
-from conftest import assert_error
-from conftest import make_app
+from tests.support.inprocess import assert_error
+from tests.support.inprocess import make_app
 
 
 def test_unknown_path_is_json_404(client):

@@ -12,11 +12,11 @@ from app import demo
 from app.demo import shapes
 from app.demo import tables
 from app.files import CatalogueFileError
-from conftest import make_app
-from killing import kill_once_writing
-from killing import start_cli
+from tests.support.inprocess import make_app
+from tests.support.killing import kill_once_writing
+from tests.support.killing import start_cli
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 PACKAGED_SCHEMA = REPO_ROOT / "app" / "schema"
 SHARED_SPEC = REPO_ROOT.parent / "shared" / "spec"
 SPOTIFY_ID = re.compile(r"[0-7][0-9A-Za-z]{21}")

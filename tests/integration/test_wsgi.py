@@ -3,8 +3,8 @@
 import pytest
 import requests
 
-import expected
-from servers import running_gunicorn
+from tests.support import expected
+from tests.support.servers import running_gunicorn
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,9 @@ import sqlite3
 
 import pytest
 
-from load import run_load
-from servers import running_gunicorn
+from tests.support.load import mixed_requests
+from tests.support.load import run_load
+from tests.support.servers import running_gunicorn
 
 SECONDS = 60
 
@@ -28,27 +29,6 @@ def keys(main_file):
             "albums": column("SELECT id FROM albums"),
             "isrcs": column("SELECT DISTINCT external_id_isrc FROM tracks WHERE external_id_isrc <> '' LIMIT 2000"),
         }
-
-
-def mixed_requests(keys):
-    words = ["love", "night", "the", "you", "dance", "fire", "zz"]
-
-    def make(rng):
-        kind = rng.random()
-        if kind < 0.30:
-            return "GET", f"/lookup/isrc/{rng.choice(keys['isrcs'])}", None
-        if kind < 0.55:
-            return "GET", f"/lookup/track/{rng.choice(keys['tracks'])}", None
-        if kind < 0.65:
-            return "GET", f"/lookup/album/{rng.choice(keys['albums'])}/tracks", None
-        if kind < 0.75:
-            return "GET", f"/lookup/artist/{rng.choice(keys['artists'])}", None
-        if kind < 0.85:
-            return "GET", f"/search/track?q={rng.choice(words)}&limit=10", None
-        body = {"isrcs": rng.sample(keys["isrcs"], 50), "tracks": rng.sample(keys["tracks"], 50)}
-        return "POST", "/batch/lookup", json.dumps(body)
-
-    return make
 
 
 def test_saturation_has_no_failures(main_file, keys):

@@ -8,11 +8,11 @@ import time
 
 import pytest
 
-from servers import running_gunicorn
-from servers import service_env
-from servers import worker_pids
-from traffic import failures
-from traffic import stream
+from tests.support.processes import worker_pids
+from tests.support.servers import running_gunicorn
+from tests.support.servers import service_env
+from tests.support.traffic import failures
+from tests.support.traffic import stream
 
 # Long enough that the stream is still running when the signal arrives.
 STREAM_REQUESTS = 1500

@@ -1,4 +1,5 @@
-"""The search index builder and the start-up check of the index.
+"""The search index builder (app/index/) and the start-up check of
+the index. The check under real gunicorn: tests/integration/test_search.py.
 
 Indexes are built over the generated test catalogue; expectations come from
 reading the same files with plain sqlite3.
@@ -21,12 +22,12 @@ from app.files import CatalogueFileError
 from app.files import main_fingerprint
 from app.index.builder import build_search_index
 from app.index.meta import FORMAT
-from conftest import make_app
-from killing import kill_once_writing
-from killing import start_cli
+from tests.support.killing import kill_once_writing
+from tests.support.killing import start_cli
+from tests.support.inprocess import make_app
 
 BIN = Path(sys.executable).parent
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 # Big enough that a build lasts long enough to be killed midway.
 KILLABLE_TRACKS = 20_000
 
@@ -161,22 +162,6 @@ def test_a_file_that_is_not_an_index_is_refused(main_file, tmp_path, content):
         path.write_text("not a database")
     with pytest.raises(CatalogueFileError, match=str(path)):
         make_app(main_file, SEARCH_DATABASE=str(path))
-
-
-def test_gunicorn_refuses_a_stale_index_with_one_line(built, catalogue_dir, tmp_path):
-    index, _ = built
-    changed = tmp_path / "main_database.sqlite3"
-    shutil.copy(catalogue_dir / "main_database.sqlite3", changed)
-    sqlite3.connect(changed).execute("PRAGMA user_version = 7").connection.close()
-    environment = dict(os.environ, MUSIC_API_MAIN_DATABASE=str(changed),
-                       MUSIC_API_SEARCH_DATABASE=str(index), MUSIC_API_BIND="127.0.0.1:0")
-    result = subprocess.run(
-        [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"],
-        cwd=REPO, env=environment, capture_output=True, text=True, timeout=60,
-    )
-    assert result.returncode != 0
-    assert "stale or foreign search index" in result.stdout + result.stderr
-    assert "Traceback" not in result.stdout + result.stderr
 
 
 @pytest.fixture(scope="module")

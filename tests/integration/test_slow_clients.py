@@ -14,12 +14,12 @@ import time
 import pytest
 import requests
 
-from servers import REPO
-from servers import free_port
-from servers import render_template
-from servers import running_gunicorn
-from servers import running_nginx
-from servers import service_env
+from tests.support.servers import REPO
+from tests.support.servers import free_port
+from tests.support.servers import render_template
+from tests.support.servers import running_gunicorn
+from tests.support.servers import running_nginx
+from tests.support.servers import service_env
 
 TRICKLE_INTERVAL_S = 0.3
 TRICKLE_LIMIT_S = 30
