@@ -3,7 +3,9 @@
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from app import schemas
+from app.schemas import objects
+from app.schemas import requests
+from app.schemas import service
 from app.validation import DEFAULT_LIMIT
 from app.validation import LIMIT_RANGE
 from app.validation import OFFSET_RANGE
@@ -166,14 +168,14 @@ PATHS = {
 }
 
 SCHEMAS = {
-    "Image": schemas.ImageSchema,
-    "Artist": schemas.ArtistSchema,
-    "Album": schemas.AlbumSchema,
-    "Track": schemas.TrackSchema,
-    "Error": schemas.ErrorSchema,
-    "BatchRequest": schemas.BatchRequestSchema,
-    "BatchResponse": schemas.BatchResponseSchema,
-    "Health": schemas.HealthSchema,
+    "Image": objects.ImageSchema,
+    "Artist": objects.ArtistSchema,
+    "Album": objects.AlbumSchema,
+    "Track": objects.TrackSchema,
+    "Error": service.ErrorSchema,
+    "BatchRequest": requests.BatchRequestSchema,
+    "BatchResponse": objects.BatchResponseSchema,
+    "Health": service.HealthSchema,
 }
 
 
@@ -187,7 +189,7 @@ def build_spec():
         info={"description": "Read-only lookups over the 2025-07 Spotify metadata snapshot."},
     )
     for name, schema in SCHEMAS.items():
-        extra = schemas.BATCH_REQUEST_RULES if name == "BatchRequest" else None
+        extra = requests.BATCH_REQUEST_RULES if name == "BatchRequest" else None
         spec.components.schema(name, component=extra, schema=schema)
     for path, operations in PATHS.items():
         spec.path(path=path, operations=operations)

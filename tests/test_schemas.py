@@ -4,8 +4,8 @@ the answer is the same as if every parent held its own copy."""
 import copy
 import json
 
-from app.schemas import BatchResponseSchema
-from app.schemas import TrackSchema
+from app.schemas.objects import BatchResponseSchema
+from app.schemas.objects import TrackSchema
 
 
 def artist(rowid, **extra):
@@ -60,16 +60,16 @@ def test_field_order_and_omission_rules():
 
 
 def test_a_shared_album_is_dumped_once_per_dump(monkeypatch):
-    from app import schemas
+    from app.schemas import objects
 
     dumped_albums = []
-    real_serialize = schemas.AlbumSchema._serialize
+    real_serialize = objects.AlbumSchema._serialize
 
     def counting(self, obj, *, many=False):
         dumped_albums.append(obj["rowid"])
         return real_serialize(self, obj, many=many)
 
-    monkeypatch.setattr(schemas.AlbumSchema, "_serialize", counting)
+    monkeypatch.setattr(objects.AlbumSchema, "_serialize", counting)
     TrackSchema(many=True).dump(shared_tracks())
     assert dumped_albums == [10]
 

@@ -9,11 +9,11 @@ from app.catalog import tracks
 from app.db import get_db
 from app.db import has_track_files
 from app.errors import NotFound
-from app.schemas import album_schema
-from app.schemas import artist_schema
-from app.schemas import track_schema
-from app.schemas import tracks_schema
-from app.schemas import tracks_without_album_schema
+from app.schemas.objects import album_schema
+from app.schemas.objects import artist_schema
+from app.schemas.objects import track_schema
+from app.schemas.objects import tracks_schema
+from app.schemas.objects import tracks_without_album_schema
 from app.validation import require_isrc
 from app.validation import require_spotify_id
 

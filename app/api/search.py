@@ -19,9 +19,9 @@ from app.db import get_db
 from app.db import has_track_files
 from app.db import search_mode
 from app.db import time_limit
-from app.schemas import albums_schema
-from app.schemas import artists_schema
-from app.schemas import tracks_schema
+from app.schemas.objects import albums_schema
+from app.schemas.objects import artists_schema
+from app.schemas.objects import tracks_schema
 from app.validation import DEFAULT_LIMIT
 from app.validation import LIMIT_RANGE
 from app.validation import OFFSET_RANGE

@@ -1,0 +1,14 @@
+"""What the service reads and answers, declared once with marshmallow.
+
+The same schemas parse requests, serialise answers and describe both in the
+OpenAPI document (:mod:`app.openapi`).
+
+- :mod:`app.schemas.dump`: the fast dump of catalogue rows (relies on
+  marshmallow 4 internals).
+- :mod:`app.schemas.fields`: the field types of answers.
+- :mod:`app.schemas.requests`: the batch body, with its limits and messages.
+- :mod:`app.schemas.objects`: the contract's Image, Artist, Album, Track and
+  batch answer.
+- :mod:`app.schemas.service`: the error and health answers.
+
+"""

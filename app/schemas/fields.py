@@ -1,0 +1,75 @@
+"""Field types of the answers: omission rules, and values stored as SQLite
+stores them."""
+
+import json
+
+from marshmallow import fields
+from marshmallow import missing
+
+
+class Omitted:
+    """Mixin: the field is left out of the object when its dumped value is
+    one of ``omit_when``."""
+
+    omit_when = ()
+
+    def serialize(self, attr, obj, accessor=None, **kwargs):
+        value = super().serialize(attr, obj, accessor, **kwargs)
+        return missing if value in self.omit_when else value
+
+
+class OmittedWhenEmpty(Omitted):
+    """The contract's "omitted when empty": None, ``''`` or ``[]``."""
+
+    # A frozenset cannot hold [], and ``in`` on a tuple compares with ==,
+    # so 0 and False stay (0 == '' is false).
+    omit_when = (None, "", [])
+
+
+class OmittedWhenNull(Omitted):
+    """Left out when None, kept when false."""
+
+    omit_when = (None,)
+
+
+class OptionalString(OmittedWhenEmpty, fields.String):
+    pass
+
+
+class OptionalList(OmittedWhenEmpty, fields.List):
+    pass
+
+
+class StoredNumber(float):
+    """A non-integer number read from a stored JSON array.
+
+    Written exactly like a float by the stdlib encoder; being a subclass,
+    it makes the fast encoder (app.json_provider) hand the answer to the
+    stdlib, whose float text (``1e-07``, ``NaN``) is the contract's.
+    """
+
+
+class JsonArray(OmittedWhenEmpty, fields.List):
+    """A text column holding a JSON array; anything that is not one is omitted."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        try:
+            parsed = json.loads(value, parse_float=StoredNumber, parse_constant=StoredNumber)
+        except (TypeError, ValueError):
+            return None
+        if not isinstance(parsed, list):
+            return None
+        return super()._serialize(parsed, attr, obj, **kwargs)
+
+
+class IntegerBoolean(fields.Boolean):
+    """SQLite stores booleans as 0/1; marshmallow 4 dumps them unchanged."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else bool(value)
+
+
+class OptionalIntegerBoolean(OmittedWhenNull, IntegerBoolean):
+    pass

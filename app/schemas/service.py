@@ -1,0 +1,32 @@
+"""The service's own answers: the error object and the health report."""
+
+from marshmallow import Schema
+from marshmallow import fields
+from marshmallow import validate
+
+
+class ErrorDetailSchema(Schema):
+    status = fields.Integer(required=True)
+    message = fields.String(required=True)
+    fields = fields.Dict(
+        keys=fields.String(),
+        metadata={"description": "each bad field of a request body, and why"},
+    )
+
+
+class ErrorSchema(Schema):
+    error = fields.Nested(ErrorDetailSchema, required=True)
+
+
+class HealthSchema(Schema):
+    status = fields.String(
+        required=True, validate=validate.OneOf(["ok", "unavailable"])
+    )
+    databases = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        metadata={"description": "each file: ok, unavailable or not configured"},
+    )
+    search = fields.String(
+        metadata={"description": "index, or scan when no search index is configured"}
+    )
