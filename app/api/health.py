@@ -7,6 +7,7 @@ from flask import jsonify
 from app.catalog import health as health_sql
 from app.db import search_mode
 from app.limits import exempt
+from app.schemas.service import health_schema
 
 bp = exempt(Blueprint("health", __name__))
 
@@ -18,9 +19,9 @@ def health():
         immutable=current_app.config["SQLITE_IMMUTABLE"],
     )
     healthy = "unavailable" not in databases.values()
-    body = {
+    body = health_schema.dump({
         "status": "ok" if healthy else "unavailable",
         "databases": databases,
         "search": search_mode(),
-    }
+    })
     return jsonify(body), 200 if healthy else 503

@@ -40,6 +40,12 @@ class OptionalList(OmittedWhenEmpty, fields.List):
     pass
 
 
+class OptionalDict(Omitted, fields.Dict):
+    """Left out when None or ``{}``."""
+
+    omit_when = (None, {})
+
+
 class StoredNumber(float):
     """A non-integer number read from a stored JSON array.
 

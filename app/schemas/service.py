@@ -4,12 +4,16 @@ from marshmallow import Schema
 from marshmallow import fields
 from marshmallow import validate
 
+from app.schemas.fields import OptionalDict
+
 
 class ErrorDetailSchema(Schema):
     status = fields.Integer(required=True)
     message = fields.String(required=True)
-    fields = fields.Dict(
+    bad_fields = OptionalDict(
         keys=fields.String(),
+        attribute="fields",
+        data_key="fields",
         metadata={"description": "each bad field of a request body, and why"},
     )
 
@@ -30,3 +34,7 @@ class HealthSchema(Schema):
     search = fields.String(
         metadata={"description": "index, or scan when no search index is configured"}
     )
+
+
+error_schema = ErrorSchema()
+health_schema = HealthSchema()
