@@ -10,19 +10,20 @@ from app.schemas.objects import TrackSchema
 
 def artist(rowid, **extra):
     return dict({"rowid": rowid, "id": f"artist{rowid:016d}", "name": f"A{rowid}",
-                 "followers": rowid * 10, "popularity": 5, "genres": [], "images": []}, **extra)
+                 "followers_total": rowid * 10, "popularity": 5, "genres": [], "images": []},
+                **extra)
 
 
 def album(rowid, artists):
-    return {"rowid": rowid, "id": f"album{rowid:017d}", "name": "", "type": "album",
+    return {"rowid": rowid, "id": f"album{rowid:017d}", "name": "", "album_type": "album",
             "label": "L", "release_date": "2001", "release_date_precision": "year",
-            "upc": None, "total_tracks": 2, "copyright": "", "copyright_p": "(P) x",
+            "external_id_upc": None, "total_tracks": 2, "copyright_c": "", "copyright_p": "(P) x",
             "images": [{"url": "u", "width": 640, "height": 640}], "artists": artists}
 
 
 def track(rowid, album_row, artists, **extra):
     return dict({"rowid": rowid, "id": f"track{rowid:017d}", "name": f"T{rowid}",
-                 "isrc": "", "duration_ms": 0, "explicit": 1, "track_number": rowid,
+                 "external_id_isrc": "", "duration_ms": 0, "explicit": 1, "track_number": rowid,
                  "disc_number": 1, "popularity": 0, "preview_url": None,
                  "album": album_row, "artists": artists}, **extra)
 
@@ -32,9 +33,10 @@ def shared_tracks():
     guest = artist(2)
     shared_album = album(10, [singer])
     return [
-        track(1, shared_album, [singer, guest], has_lyrics=0, languages='["en"]',
+        track(1, shared_album, [singer, guest], has_lyrics=0, language_of_performance='["en"]',
               artist_roles='[{"role": "main", "share": 0.5}]'),
-        track(2, shared_album, [singer], has_lyrics=None, languages="not json", artist_roles="{}"),
+        track(2, shared_album, [singer], has_lyrics=None, language_of_performance="not json",
+              artist_roles="{}"),
     ]
 
 

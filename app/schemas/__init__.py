@@ -11,4 +11,8 @@ OpenAPI document (:mod:`app.openapi`).
   batch answer.
 - :mod:`app.schemas.service`: the error and health answers.
 
+Rows from :mod:`app.catalog` keep keys named after their columns
+(``followers_total``, ``external_id_isrc``); a schema gives each its name in
+the answer with ``data_key``, so another family of objects can shape the
+same rows differently.
 """

@@ -1,7 +1,9 @@
 """The contract's objects: Image, Artist, Album, Track and the batch answer.
 
 Field order is the contract's order. Fields the contract marks "omitted when
-empty" are dropped when NULL, ``''`` or an empty list.
+empty" are dropped when NULL, ``''`` or an empty list. Attribute names are
+the catalogue rows' keys (their columns' names); ``data_key`` gives the
+contract's name where it differs.
 """
 
 from marshmallow import fields
@@ -32,7 +34,7 @@ def artist_list():
 class ArtistSchema(RowSchema):
     id = fields.String(required=True)
     name = fields.String(required=True)
-    followers = fields.Integer(required=True)
+    followers_total = fields.Integer(required=True, data_key="followers")
     popularity = fields.Integer(required=True)
     genres = OptionalList(fields.String())
     images = image_list()
@@ -41,13 +43,13 @@ class ArtistSchema(RowSchema):
 class AlbumSchema(RowSchema):
     id = fields.String(required=True)
     name = fields.String(required=True)
-    type = fields.String(required=True, metadata={"example": "album"})
+    album_type = fields.String(required=True, data_key="type", metadata={"example": "album"})
     label = fields.String(required=True)
     release_date = fields.String(required=True, metadata={"example": "1987-08-17"})
     release_date_precision = fields.String(required=True, metadata={"example": "day"})
-    upc = OptionalString()
+    external_id_upc = OptionalString(data_key="upc")
     total_tracks = fields.Integer(required=True)
-    copyright = OptionalString()
+    copyright_c = OptionalString(data_key="copyright")
     copyright_p = OptionalString()
     images = image_list()
     artists = artist_list()
@@ -56,7 +58,7 @@ class AlbumSchema(RowSchema):
 class TrackSchema(RowSchema):
     id = fields.String(required=True)
     name = fields.String(required=True)
-    isrc = OptionalString()
+    external_id_isrc = OptionalString(data_key="isrc")
     duration_ms = fields.Integer(required=True)
     explicit = IntegerBoolean(required=True)
     track_number = fields.Integer(required=True)
@@ -68,7 +70,9 @@ class TrackSchema(RowSchema):
     original_title = OptionalString()
     version_title = OptionalString()
     has_lyrics = OptionalIntegerBoolean()
-    languages = JsonArray(fields.String(), metadata={"example": ["en"]})
+    language_of_performance = JsonArray(
+        fields.String(), data_key="languages", metadata={"example": ["en"]}
+    )
     artist_roles = JsonArray(fields.Raw(), metadata={"description": "elements as stored"})
 
 
