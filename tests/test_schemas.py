@@ -1,9 +1,16 @@
-"""Serialising rows: shared albums and artists are dumped once per dump, and
-the answer is the same as if every parent held its own copy."""
+"""Serialising rows: shared albums and artists are dumped once per dump, the
+answer is the same as if every parent held its own copy, and the fast path
+over dicts answers what marshmallow's own path answers."""
 
 import copy
 import json
+from types import MappingProxyType
 
+from marshmallow import fields
+
+from app.schemas.dump import RowSchema
+from app.schemas.fields import NestedFromRow
+from app.schemas.fields import OptionalString
 from app.schemas.objects import BatchResponseSchema
 from app.schemas.objects import TrackSchema
 
@@ -92,3 +99,62 @@ def test_one_batch_dump_shares_artists_across_maps():
     )
     assert answer["artists"][singer["id"]] == answer["tracks"][tracks[0]["id"]]["artists"][0]
     assert list(answer) == ["tracks", "artists"]
+
+
+def generic(value):
+    """The same rows as read-only mappings, which RowSchema leaves to
+    marshmallow's own generic path."""
+    if isinstance(value, dict):
+        return MappingProxyType({key: generic(item) for key, item in value.items()})
+    if isinstance(value, list):
+        return [generic(item) for item in value]
+    return value
+
+
+def test_the_fast_path_answers_what_marshmallow_answers():
+    tracks = shared_tracks()
+    found = {"tracks": {t["id"]: t for t in tracks}, "isrcs": {"X": tracks},
+             "artists": {a["id"]: a for a in tracks[0]["artists"]},
+             "albums": {tracks[0]["album"]["id"]: tracks[0]["album"]}}
+    fast = BatchResponseSchema().dump(found)
+    assert json.dumps(fast) == json.dumps(BatchResponseSchema().dump(generic(found)))
+    assert "isrc" not in fast["tracks"][tracks[0]["id"]]
+    assert fast["artists"]["artist0000000000000001"]["followers"] == 10
+    assert fast["albums"]["album00000000000000010"]["type"] == "album"
+
+
+# A family shaped like the Spotify Web API: the same rows, other shapes.
+class FollowersSchema(RowSchema):
+    href = fields.Constant(None)
+    followers_total = fields.Integer(data_key="total")
+
+
+class ExternalIdsSchema(RowSchema):
+    external_id_isrc = OptionalString(data_key="isrc")
+
+
+class WebArtistSchema(RowSchema):
+    id = fields.String()
+    followers = NestedFromRow(FollowersSchema)
+
+
+class WebTrackSchema(RowSchema):
+    id = fields.String()
+    external_ids = NestedFromRow(ExternalIdsSchema)
+    artists = fields.List(fields.Nested(WebArtistSchema))
+
+
+def test_nested_from_row_builds_objects_from_flat_keys():
+    tracks = shared_tracks()
+    tracks[0]["external_id_isrc"] = "USUM72409273"
+    dumped = WebTrackSchema(many=True).dump(tracks)
+    assert dumped[0] == {
+        "id": "track00000000000000001",
+        "external_ids": {"isrc": "USUM72409273"},
+        "artists": [
+            {"id": "artist0000000000000001", "followers": {"href": None, "total": 10}},
+            {"id": "artist0000000000000002", "followers": {"href": None, "total": 20}},
+        ],
+    }
+    assert dumped[1]["external_ids"] == {}
+    assert dumped == WebTrackSchema(many=True).dump(generic(tracks))

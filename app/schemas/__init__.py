@@ -5,7 +5,8 @@ OpenAPI document (:mod:`app.openapi`).
 
 - :mod:`app.schemas.dump`: the fast dump of catalogue rows (relies on
   marshmallow 4 internals).
-- :mod:`app.schemas.fields`: the field types of answers.
+- :mod:`app.schemas.fields`: the field types of answers, including objects
+  built from flat row keys.
 - :mod:`app.schemas.requests`: the batch body, with its limits and messages.
 - :mod:`app.schemas.objects`: the contract's Image, Artist, Album, Track and
   batch answer.

@@ -8,6 +8,7 @@ the answers equal marshmallow's own.
 """
 
 import contextvars
+from typing import NamedTuple
 
 from marshmallow import Schema
 from marshmallow import fields
@@ -25,7 +26,9 @@ class RowSchema(Schema):
     to the field's own ``_serialize``, skipping marshmallow's generic
     per-field accessor chain (``serialize`` → ``get_value`` →
     ``get_attribute`` → ``utils.get_value``), which was most of the cost of
-    a batch answer. Every dump also opens the memo of :class:`DumpedOnce`.
+    a batch answer. A field that reads something else than its own key
+    (``attribute=``, a default, a value built from the whole row) takes the
+    generic path alone. Every dump also opens the memo of :class:`DumpedOnce`.
     """
 
     def get_attribute(self, obj, attr, default):
@@ -46,34 +49,52 @@ class RowSchema(Schema):
         # The same contract as marshmallow 4's Schema._serialize (pinned <5).
         if many and obj is not None:
             return [self._serialize(item) for item in obj]
+        if type(obj) is not dict:
+            return super()._serialize(obj)
         plan = self.__dict__.get("_row_plan")
         if plan is None:
             plan = self._row_plan = _row_plan(self.dump_fields)
-        if plan is False or type(obj) is not dict:
-            return super()._serialize(obj)
         dumped = {}
-        for name, key, field, unchanged_type, omit_when in plan:
-            value = obj.get(name, missing)
-            if value is missing:
-                continue
-            if type(value) is not unchanged_type:
-                value = field._serialize(value, name, obj)
-            if omit_when is not None and value in omit_when:
-                continue
+        for name, key, field, direct, unchanged_type, omit_when in plan:
+            if direct:
+                value = obj.get(name, missing)
+                if value is missing:
+                    continue
+                if type(value) is not unchanged_type:
+                    value = field._serialize(value, name, obj)
+                if omit_when is not None and value in omit_when:
+                    continue
+            else:
+                value = field.serialize(name, obj, accessor=self.get_attribute)
+                if value is missing:
+                    continue
             dumped[key] = value
         return dumped
 
 
+class _Step(NamedTuple):
+    name: str  # the attribute: the row's key
+    key: str  # the answer's key (data_key)
+    field: fields.Field
+    # True: read the row's key and call the field's _serialize; False: the
+    # field's own serialize, marshmallow's generic path.
+    direct: bool
+    # The value type the field dumps as itself, so the call can be skipped.
+    unchanged_type: type | None
+    # Dumped values that leave the field out (see fields.Omitted).
+    omit_when: tuple | None
+
+
 def _row_plan(dump_fields):
-    """Return (attribute, key, field, unchanged type, values that omit it) per
-    field, or False when a field needs marshmallow's generic path (another
-    attribute, a default, or no attribute at all)."""
+    """Return one :class:`_Step` per field, in the schema's order."""
     plan = []
     for name, field in dump_fields.items():
-        if field.attribute is not None or field.dump_default is not missing or not field._CHECK_ATTRIBUTE:
-            return False
+        direct = (
+            field.attribute is None and field.dump_default is missing and field._CHECK_ATTRIBUTE
+        )
         key = field.data_key if field.data_key is not None else name
-        plan.append((name, key, field, _unchanged_type(field), getattr(field, "omit_when", None)))
+        omit_when = getattr(field, "omit_when", None)
+        plan.append(_Step(name, key, field, direct, _unchanged_type(field), omit_when))
     return tuple(plan)
 
 

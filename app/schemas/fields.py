@@ -1,5 +1,5 @@
-"""Field types of the answers: omission rules, and values stored as SQLite
-stores them."""
+"""Field types of the answers: omission rules, values stored as SQLite
+stores them, and objects built from flat row keys."""
 
 import json
 
@@ -79,3 +79,21 @@ class IntegerBoolean(fields.Boolean):
 
 class OptionalIntegerBoolean(OmittedWhenNull, IntegerBoolean):
     pass
+
+
+class NestedFromRow(fields.Nested):
+    """An object built from keys of the row being dumped, which holds it flat.
+
+    The nested schema names row keys and renames them with ``data_key``:
+    with ``external_id_isrc = fields.String(data_key="isrc")`` in it,
+    ``external_ids = NestedFromRow(ExternalIdsSchema)`` dumps the row
+    ``{"external_id_isrc": "USUM72409273"}`` as
+    ``{"external_ids": {"isrc": "USUM72409273"}}``.
+    """
+
+    # Like marshmallow's Method and Constant fields: the field has no key of
+    # its own in the row, so marshmallow hands it None and the whole row.
+    _CHECK_ATTRIBUTE = False
+
+    def _serialize(self, nested_obj, attr, obj, **kwargs):
+        return super()._serialize(obj, attr, obj, **kwargs)
