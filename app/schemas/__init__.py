@@ -7,7 +7,8 @@ OpenAPI document (:mod:`app.openapi`).
   marshmallow 4 internals).
 - :mod:`app.schemas.fields`: the field types of answers, including objects
   built from flat row keys.
-- :mod:`app.schemas.requests`: the batch body, with its limits and messages.
+- :mod:`app.schemas.requests`: query arguments, path variables and the
+  batch body, with their limits and messages.
 - :mod:`app.schemas.objects`: the contract's Image, Artist, Album, Track and
   batch answer.
 - :mod:`app.schemas.service`: the error and health answers.
