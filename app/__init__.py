@@ -41,7 +41,6 @@ def create_app(overrides=None):
     app.json.ensure_ascii = False
 
     app.extensions["catalogue_files"] = resolve_files(app.config)
-    app.extensions["openapi"] = build_spec()
     db.init_app(app)
     errors.init_app(app)
     # Request ids, logs and metrics first: their hooks then see every
@@ -57,4 +56,6 @@ def create_app(overrides=None):
     app.register_blueprint(batch.bp, url_prefix="/batch")
     app.register_blueprint(health.bp)
     app.register_blueprint(docs.bp)
+    # From the registered routes, so it needs them all.
+    app.extensions["openapi"] = build_spec(app)
     return app

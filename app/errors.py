@@ -14,6 +14,7 @@ from flask import jsonify
 from werkzeug.exceptions import HTTPException
 
 from app import db
+from app.schemas.service import error_schema
 
 log = logging.getLogger(__name__)
 
@@ -47,11 +48,9 @@ HTTP_MESSAGES = {
 
 
 def error_body(status, message, fields=None):
-    """Return the canonical error object (shared by every error path)."""
-    error = {"status": status, "message": message}
-    if fields:
-        error["fields"] = fields
-    return {"error": error}
+    """Return the canonical error object (shared by every error path);
+    ``fields`` is left out when empty."""
+    return error_schema.dump({"error": {"status": status, "message": message, "fields": fields}})
 
 
 def error_response(status, message, fields=None, headers=None):

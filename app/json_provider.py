@@ -6,13 +6,13 @@ None, lists and dicts, which both encoders write identically in the
 compact, unsorted, non-ASCII-escaping form the app uses. For anything
 orjson refuses (integers over 64 bits, datetimes, dataclasses, subclasses
 of the basic types, float subclasses such as
-:class:`app.schemas.StoredNumber`), the stdlib encoder of
+:class:`app.schemas.fields.StoredNumber`), the stdlib encoder of
 :class:`DefaultJSONProvider` writes the whole answer as before.
 
 Plain floats are the one thing both accept but write differently (orjson
 ``1e-7``, the stdlib ``1e-07``; NaN as null): no answer holds one, because
 the schemas dump integers and numbers read from stored JSON arrays are
-parsed as :class:`app.schemas.StoredNumber`.
+parsed as :class:`app.schemas.fields.StoredNumber`.
 """
 
 import orjson

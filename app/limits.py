@@ -4,10 +4,11 @@ from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
-limiter = Limiter(get_remote_address, headers_enabled=True)
+# Blueprints outside every limit, named by their modules at import time and
+# exempted on each app's own limiter.
+_exempt_blueprints = []
 
 
-@limiter.request_filter
 def is_cors_preflight():
     # A browser sends a preflight before each cross-origin POST; counting it
     # would halve the limit of browser clients.
@@ -15,10 +16,16 @@ def is_cors_preflight():
 
 
 def init_app(app):
+    # One limiter per app: a limiter shared between apps keeps the first
+    # app's settings (tests build apps with different limits).
+    limiter = Limiter(get_remote_address, headers_enabled=True)
+    limiter.request_filter(is_cors_preflight)
     # Registered before the limiter's own hook, so it runs after it (Flask
     # runs after_request hooks last-registered first).
     app.after_request(drop_retry_after_unless_refused)
     limiter.init_app(app)
+    for blueprint in _exempt_blueprints:
+        limiter.exempt(blueprint)
 
 
 def drop_retry_after_unless_refused(response):
@@ -31,5 +38,5 @@ def drop_retry_after_unless_refused(response):
 
 def exempt(blueprint):
     """Keep ``blueprint`` outside every limit (health checks, documentation)."""
-    limiter.exempt(blueprint)
+    _exempt_blueprints.append(blueprint)
     return blueprint

@@ -8,7 +8,6 @@ sends its own) or is generated; it is sent back in the answer and added to
 every line logged while the request runs.
 """
 
-import functools
 import logging
 import logging.config
 import re
@@ -19,6 +18,8 @@ from flask import g
 from flask import has_request_context
 from flask import request
 from pythonjsonlogger.json import JsonFormatter
+
+from app.routes import route_template
 
 REQUEST_ID_HEADER = "X-Request-ID"
 
@@ -127,23 +128,6 @@ def _body_bytes(response):
     if request.method == "HEAD" or response.status_code in (204, 304):
         return 0
     return response.calculate_content_length() or 0
-
-
-def route_template():
-    """The matched route as the contract writes it (``/lookup/track/{track_id}``).
-
-    Unmatched paths share one value, so a scan of random URLs cannot create
-    an unbounded number of metric series or log values.
-    """
-    if request.url_rule is None:
-        return "(unmatched)"
-    return _template_of(request.url_rule.rule)
-
-
-@functools.lru_cache(maxsize=None)
-def _template_of(rule):
-    # Called twice per request (log line and metrics); the rules are few.
-    return re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule)
 
 
 def init_app(app):

@@ -26,7 +26,7 @@ from prometheus_client import multiprocess
 
 from app import db
 from app.limits import exempt
-from app.logs import route_template
+from app.routes import route_template
 
 MULTIPROCESS_DIR_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
 

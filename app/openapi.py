@@ -1,66 +1,20 @@
-"""The OpenAPI document, generated from the marshmallow schemas that serialise answers."""
+"""The OpenAPI document, generated from the app's routes and the marshmallow
+schemas that parse requests and serialise answers.
+
+Operations are declared by endpoint; each path is the template of the
+endpoint's rule (:mod:`app.routes`, the spelling the logs and metrics use),
+its path parameters are the rule's variables as
+:class:`~app.schemas.requests.PathVariables` describes them, and its query
+parameters come from the operation's argument schema.
+"""
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from app import schemas
-from app.validation import DEFAULT_LIMIT
-from app.validation import LIMIT_RANGE
-from app.validation import OFFSET_RANGE
-from app.validation import ISRC_INPUT_REGEX
-from app.validation import QUERY_REGEX
-from app.validation import SPOTIFY_ID_REGEX
-
-SPOTIFY_ID_PARAMETER = {
-    "name": "id",
-    "in": "path",
-    "required": True,
-    "description": "Spotify id: 22 characters of [0-9A-Za-z]",
-    "schema": {"type": "string", "pattern": SPOTIFY_ID_REGEX},
-}
-
-ISRC_PARAMETER = {
-    "name": "isrc",
-    "in": "path",
-    "required": True,
-    "description": "ISRC; spaces and hyphens are removed and letters upper-cased "
-    "before the lookup (us-um7-24-09273 → USUM72409273)",
-    "schema": {"type": "string", "pattern": ISRC_INPUT_REGEX, "example": "USUM72409273"},
-}
-
-SEARCH_PARAMETERS = [
-    {
-        "name": "q",
-        "in": "query",
-        "required": True,
-        "description": "2 to 200 characters once surrounding whitespace is trimmed. "
-        "With a search index: every word must match, the "
-        "last as a prefix, ignoring case and accents; whole words, then prefixes, "
-        "then matches inside a word (words of 3+ characters). Without one (see "
-        "/health `search`): names containing q, ASCII case-insensitive",
-        "schema": {"type": "string", "pattern": QUERY_REGEX},
-    },
-    {
-        "name": "limit",
-        "in": "query",
-        "schema": {
-            "type": "integer",
-            "minimum": LIMIT_RANGE[0],
-            "maximum": LIMIT_RANGE[1],
-            "default": DEFAULT_LIMIT,
-        },
-    },
-    {
-        "name": "offset",
-        "in": "query",
-        "schema": {
-            "type": "integer",
-            "minimum": OFFSET_RANGE[0],
-            "maximum": OFFSET_RANGE[1],
-            "default": 0,
-        },
-    },
-]
+from app import routes
+from app.schemas import objects
+from app.schemas import requests
+from app.schemas import service
 
 ERROR_DESCRIPTIONS = {
     400: "invalid input",
@@ -86,51 +40,49 @@ def _errors(*statuses):
     }
 
 
-def _get(summary, parameters, ok, *errors):
+def _array(schema):
+    return {"type": "array", "items": schema}
+
+
+def _get(summary, ok, *errors, arguments=None):
+    # The arguments' schema stands in the parameters until build_spec spells
+    # out its fields, after the path's own variables.
+    query = [{"in": "query", "schema": arguments}] if arguments else []
     return {
         "get": {
             "summary": summary,
-            "parameters": parameters,
+            "parameters": query,
             "responses": {"200": ok, **_errors(*errors)},
         }
     }
 
 
-def _array(schema):
-    return {"type": "array", "items": schema}
-
-
-PATHS = {
-    "/lookup/isrc/{isrc}": _get(
+# By endpoint, in the document's order.
+OPERATIONS = {
+    "lookup.isrc_tracks": _get(
         "Tracks with this ISRC, most popular first",
-        [ISRC_PARAMETER], _ok("tracks, each with its album", _array("Track")), 400,
+        _ok("tracks, each with its album", _array("Track")), 400,
     ),
-    "/lookup/track/{id}": _get(
-        "One track with its album", [SPOTIFY_ID_PARAMETER], _ok("the track", "Track"), 400, 404,
-    ),
-    "/lookup/artist/{id}": _get(
-        "One artist", [SPOTIFY_ID_PARAMETER], _ok("the artist", "Artist"), 400, 404,
-    ),
-    "/lookup/album/{id}": _get(
-        "One album", [SPOTIFY_ID_PARAMETER], _ok("the album", "Album"), 400, 404,
-    ),
-    "/lookup/album/{id}/tracks": _get(
+    "lookup.track": _get("One track with its album", _ok("the track", "Track"), 400, 404),
+    "lookup.artist": _get("One artist", _ok("the artist", "Artist"), 400, 404),
+    "lookup.album": _get("One album", _ok("the album", "Album"), 400, 404),
+    "lookup.album_tracks": _get(
         "An album's tracks by disc, then track number (without album)",
-        [SPOTIFY_ID_PARAMETER], _ok("the tracks", _array("Track")), 400, 404,
+        _ok("the tracks", _array("Track")), 400, 404,
     ),
-    "/search/album": _get(
+    "search.search_albums": _get(
         "Albums whose name matches q, most popular first",
-        SEARCH_PARAMETERS, _ok("matching albums", _array("Album")), 400, 408,
+        _ok("matching albums", _array("Album")), 400, 408, arguments=requests.SearchArguments,
     ),
-    "/search/artist": _get(
+    "search.search_artists": _get(
         "Artists whose name matches q, most followers first",
-        SEARCH_PARAMETERS, _ok("matching artists", _array("Artist")), 400, 408,
+        _ok("matching artists", _array("Artist")), 400, 408, arguments=requests.SearchArguments,
     ),
-    "/search/track": _get(
+    "search.search_tracks": _get(
         "Tracks whose name matches q, most popular first",
-        SEARCH_PARAMETERS, _ok("matching tracks", _array("Track")), 400, 408,
+        _ok("matching tracks", _array("Track")), 400, 408, arguments=requests.SearchArguments,
     ),
-    "/batch/lookup": {
+    "batch.batch_lookup": {
         "post": {
             "summary": "Look up to 400 tracks, artists, albums and ISRCs at once",
             "requestBody": {
@@ -143,7 +95,7 @@ PATHS = {
             },
         }
     },
-    "/health": {
+    "health.health": {
         "get": {
             "summary": "Whether each database can answer",
             "responses": {
@@ -152,7 +104,7 @@ PATHS = {
             },
         }
     },
-    "/metrics": {
+    "metrics.scrape": {
         "get": {
             "summary": "Prometheus metrics of every worker of this instance (not rate limited)",
             "responses": {
@@ -166,29 +118,73 @@ PATHS = {
 }
 
 SCHEMAS = {
-    "Image": schemas.ImageSchema,
-    "Artist": schemas.ArtistSchema,
-    "Album": schemas.AlbumSchema,
-    "Track": schemas.TrackSchema,
-    "Error": schemas.ErrorSchema,
-    "BatchRequest": schemas.BatchRequestSchema,
-    "BatchResponse": schemas.BatchResponseSchema,
-    "Health": schemas.HealthSchema,
+    "Image": objects.ImageSchema,
+    "Artist": objects.ArtistSchema,
+    "Album": objects.AlbumSchema,
+    "Track": objects.TrackSchema,
+    "Error": service.ErrorSchema,
+    "BatchRequest": requests.BatchRequestSchema,
+    "BatchResponse": objects.BatchResponseSchema,
+    "Health": service.HealthSchema,
 }
 
 
-def build_spec():
-    """Return the APISpec describing every route, parameter, answer and error."""
+def build_spec(app):
+    """Return the APISpec describing every route of ``app``, its parameters,
+    answers and errors; call it once the blueprints are registered."""
+    plugin = MarshmallowPlugin()
     spec = APISpec(
         title="Music Metadata API",
         version="1.0.0",
         openapi_version="3.0.3",
-        plugins=[MarshmallowPlugin()],
+        plugins=[plugin],
         info={"description": "Read-only lookups over the 2025-07 Spotify metadata snapshot."},
     )
     for name, schema in SCHEMAS.items():
-        extra = schemas.BATCH_REQUEST_RULES if name == "BatchRequest" else None
+        extra = requests.BATCH_REQUEST_RULES if name == "BatchRequest" else None
         spec.components.schema(name, component=extra, schema=schema)
-    for path, operations in PATHS.items():
-        spec.path(path=path, operations=operations)
+    path_variables = requests.PathVariables().fields
+    for endpoint, operations in OPERATIONS.items():
+        (rule,) = app.url_map.iter_rules(endpoint)
+        variables = [
+            _parameter(plugin, name, "path", path_variables[name])
+            for name in routes.variables(rule.rule)
+        ]
+        spec.path(
+            path=routes.template(rule.rule),
+            operations={
+                method: _spelled_out(plugin, operation, variables)
+                for method, operation in operations.items()
+            },
+        )
     return spec
+
+
+def _spelled_out(plugin, operation, variables):
+    """A copy of ``operation`` whose parameters are the path's ``variables``,
+    then one per field of each argument schema it names."""
+    parameters = list(variables)
+    for arguments in operation.get("parameters", ()):
+        parameters += [
+            _parameter(plugin, name, arguments["in"], field)
+            for name, field in arguments["schema"]().fields.items()
+        ]
+    spelled_out = dict(operation, parameters=parameters)
+    if not parameters:
+        del spelled_out["parameters"]
+    return spelled_out
+
+
+def _parameter(plugin, name, location, field):
+    """The OpenAPI parameter ``name`` in ``location``, described by ``field``."""
+    schema = plugin.converter.field2property(field)
+    parameter = {"name": name, "in": location}
+    if field.required:
+        parameter["required"] = True
+    if "description" in schema:
+        parameter["description"] = schema.pop("description")
+    if "default" in schema:
+        # After the bounds, where the document has always had it.
+        schema["default"] = schema.pop("default")
+    parameter["schema"] = schema
+    return parameter

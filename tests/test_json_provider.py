@@ -10,7 +10,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from app.json_provider import FastJSONProvider
-from app.schemas import StoredNumber
+from app.schemas.fields import StoredNumber
 
 
 def configured(provider_class):

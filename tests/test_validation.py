@@ -5,11 +5,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.errors import ApiError
-from app.validation import bounded_int
-from app.validation import QUERY_WHITESPACE
+from app.schemas.requests import QUERY_WHITESPACE
+from app.schemas.requests import search_arguments
 from app.validation import normalise_isrc
 from app.validation import require_spotify_id
-from app.validation import search_query
 
 ISRC_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
@@ -51,20 +50,43 @@ def test_normalised_isrcs_are_always_canonical(text):
 def test_search_query_accepts_exactly_2_to_200_trimmed_characters(text):
     trimmed = text.strip(QUERY_WHITESPACE)
     if 2 <= len(trimmed) <= 200 and "\x00" not in text:
-        assert search_query({"q": text}) == trimmed
+        assert search_arguments.load({"q": text})["q"] == trimmed
     else:
         with pytest.raises(ApiError):
-            search_query({"q": text})
+            search_arguments.load({"q": text})
 
 
 @given(st.text(max_size=20))
-def test_bounded_int_accepts_only_whole_numbers_in_range(text):
+def test_limit_accepts_only_whole_numbers_in_range(text):
     try:
-        value = bounded_int({"limit": text}, "limit", 20, (1, 50))
+        value = search_arguments.load({"q": "ab", "limit": text})["limit"]
     except ApiError as error:
         assert error.message == "limit must be an integer from 1 to 50"
     else:
         assert 1 <= value <= 50 and int(text) == value
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ({"limit": "0"}, "q parameter required"),
+        ({"q": "a\x00b", "limit": "x"}, "query must not contain NUL characters"),
+        ({"q": " a ", "offset": "x"}, "query must be at least 2 characters"),
+        ({"q": "ab", "limit": "51", "offset": "-1"}, "limit must be an integer from 1 to 50"),
+        ({"q": "ab", "offset": "1001"}, "offset must be an integer from 0 to 1000"),
+        ({"q": "ab", "offset": "+5"}, "offset must be an integer from 0 to 1000"),
+    ],
+)
+def test_the_first_bad_search_argument_is_the_error(args, message):
+    with pytest.raises(ApiError) as raised:
+        search_arguments.load(args)
+    assert raised.value.message == message
+    assert raised.value.status == 400
+
+
+def test_search_arguments_default_and_ignore_unknown_ones():
+    loaded = search_arguments.load({"q": " ab ", "offset": "0007", "type": "track"})
+    assert loaded == {"q": "ab", "limit": 20, "offset": 7}
 
 
 @given(st.text(max_size=30) | st.text(alphabet="0123456789abcXYZ", min_size=20, max_size=24))

@@ -12,10 +12,10 @@ from app.catalog import artists
 from app.catalog import tracks
 from app.db import get_db
 from app.errors import ApiError
-from app.schemas import BATCH_MAX_ITEMS
-from app.schemas import LOOKUP_KINDS
-from app.schemas import batch_request_schema
-from app.schemas import batch_response_schema
+from app.schemas.objects import batch_response_schema
+from app.schemas.requests import BATCH_MAX_ITEMS
+from app.schemas.requests import LOOKUP_KINDS
+from app.schemas.requests import batch_request_schema
 
 bp = Blueprint("batch", __name__)
 

@@ -8,11 +8,11 @@ from app.catalog import artists
 from app.catalog import tracks
 from app.db import get_db
 from app.errors import NotFound
-from app.schemas import album_schema
-from app.schemas import artist_schema
-from app.schemas import track_schema
-from app.schemas import tracks_schema
-from app.schemas import tracks_without_album_schema
+from app.schemas.objects import album_schema
+from app.schemas.objects import artist_schema
+from app.schemas.objects import track_schema
+from app.schemas.objects import tracks_schema
+from app.schemas.objects import tracks_without_album_schema
 from app.validation import require_isrc
 from app.validation import require_spotify_id
 
@@ -36,30 +36,33 @@ def found_or_404(found, key, kind):
     return found[key]
 
 
-@bp.get("/track/<track_id>")
-def track(track_id):
-    require_spotify_id(track_id, "track")
+# Path variables are named ``id`` as the contract's templates are
+# (/lookup/track/{id}), so Flask, the logs and the OpenAPI paths spell each
+# route one way.
+@bp.get("/track/<id>")
+def track(id):
+    track_id = require_spotify_id(id, "track")
     found = tracks.tracks_by_id(get_db(), [track_id])
     return jsonify(track_schema.dump(found_or_404(found, track_id, "track")))
 
 
-@bp.get("/artist/<artist_id>")
-def artist(artist_id):
-    require_spotify_id(artist_id, "artist")
+@bp.get("/artist/<id>")
+def artist(id):
+    artist_id = require_spotify_id(id, "artist")
     found = artists.artists_by_id(get_db(), [artist_id])
     return jsonify(artist_schema.dump(found_or_404(found, artist_id, "artist")))
 
 
-@bp.get("/album/<album_id>")
-def album(album_id):
-    require_spotify_id(album_id, "album")
+@bp.get("/album/<id>")
+def album(id):
+    album_id = require_spotify_id(id, "album")
     found = albums.albums_by_id_whole(get_db(), [album_id])
     return jsonify(album_schema.dump(found_or_404(found, album_id, "album")))
 
 
-@bp.get("/album/<album_id>/tracks")
-def album_tracks(album_id):
-    require_spotify_id(album_id, "album")
+@bp.get("/album/<id>/tracks")
+def album_tracks(id):
+    album_id = require_spotify_id(id, "album")
     connection = get_db()
     album_rowid = albums.album_rowid(connection, album_id)
     if album_rowid is None:

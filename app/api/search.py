@@ -18,28 +18,21 @@ from app.catalog import tracks
 from app.db import get_db
 from app.db import search_mode
 from app.db import time_limit
-from app.schemas import albums_schema
-from app.schemas import artists_schema
-from app.schemas import tracks_schema
-from app.validation import DEFAULT_LIMIT
-from app.validation import LIMIT_RANGE
-from app.validation import OFFSET_RANGE
-from app.validation import bounded_int
-from app.validation import search_query
+from app.schemas.objects import albums_schema
+from app.schemas.objects import artists_schema
+from app.schemas.objects import tracks_schema
+from app.schemas.requests import search_arguments
 
 bp = Blueprint("search", __name__)
 
 
-def _search_params():
-    q = search_query(request.args)
-    limit = bounded_int(request.args, "limit", DEFAULT_LIMIT, LIMIT_RANGE)
-    offset = bounded_int(request.args, "offset", 0, OFFSET_RANGE)
-    return q, limit, offset
-
-
 def _search(by_index, by_scan):
-    """Run the index search when an index is attached, else the scan, under the time limit."""
-    q, limit, offset = _search_params()
+    """Run the index search when an index is attached, else the scan, under the time limit.
+
+    :raise ApiError 400: a bad argument, with the message SearchArguments gives it.
+    """
+    arguments = search_arguments.load(request.args)
+    q, limit, offset = arguments["q"], arguments["limit"], arguments["offset"]
     connection = get_db()
     with time_limit(connection, current_app.config["SEARCH_TIME_LIMIT_MS"]):
         if search_mode() == "index":

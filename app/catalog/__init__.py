@@ -5,6 +5,10 @@ function runs a fixed number of statements whatever the size of its answer:
 lists of keys travel as one JSON array parameter (``IN (SELECT value FROM
 json_each(?))``), so each statement's text is constant and APSW's statement
 cache reuses it.
+
+Rows are dicts keyed by their columns' names (``followers_total``,
+``external_id_isrc``), whatever an answer calls them: the schemas
+(:mod:`app.schemas.objects`) rename with ``data_key``.
 """
 
 import json

@@ -8,8 +8,8 @@ from app.catalog import key_list
 from app.catalog import rows_as_dicts
 
 ALBUM_FIELDS = (
-    "rowid", "id", "name", "type", "label", "release_date",
-    "release_date_precision", "upc", "total_tracks", "copyright", "copyright_p",
+    "rowid", "id", "name", "album_type", "label", "release_date",
+    "release_date_precision", "external_id_upc", "total_tracks", "copyright_c", "copyright_p",
 )
 ALBUM_COLUMNS = """
     albums.rowid, albums.id, albums.name, albums.album_type, albums.label,

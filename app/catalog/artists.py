@@ -5,7 +5,7 @@ from app.catalog import group_images
 from app.catalog import key_list
 from app.catalog import rows_as_dicts
 
-ARTIST_FIELDS = ("rowid", "id", "name", "followers", "popularity")
+ARTIST_FIELDS = ("rowid", "id", "name", "followers_total", "popularity")
 ARTIST_COLUMNS = """
     artists.rowid, artists.id, artists.name,
     artists.followers_total, artists.popularity

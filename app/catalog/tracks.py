@@ -9,7 +9,7 @@ from app.catalog import group_distinct
 from app.catalog import key_list
 
 TRACK_FIELDS = (
-    "rowid", "id", "name", "isrc", "duration_ms", "explicit", "track_number",
+    "rowid", "id", "name", "external_id_isrc", "duration_ms", "explicit", "track_number",
     "disc_number", "popularity", "preview_url",
 )
 TRACK_COLUMNS = """
@@ -72,7 +72,9 @@ SELECT track_id, original_title, version_title, has_lyrics,
 FROM {db.TRACK_FILES_SCHEMA}.track_files
 WHERE track_id IN (SELECT value FROM json_each(?))
 """
-FILE_FIELDS = ("original_title", "version_title", "has_lyrics", "languages", "artist_roles")
+FILE_FIELDS = (
+    "original_title", "version_title", "has_lyrics", "language_of_performance", "artist_roles",
+)
 
 
 def tracks_by_id(connection, ids):
@@ -92,7 +94,7 @@ def tracks_by_isrc(connection, isrcs):
     for track in _load(
         connection, connection.execute(TRACKS_BY_ISRC, (key_list(isrcs),))
     ):
-        by_isrc.setdefault(track["isrc"], []).append(track)
+        by_isrc.setdefault(track["external_id_isrc"], []).append(track)
     return by_isrc
 
 

@@ -35,12 +35,31 @@ def test_every_flask_route_is_documented_or_a_docs_route(app):
     document_paths = set(app.test_client().get("/openapi.json").get_json()["paths"])
     undocumented = set()
     for rule in app.url_map.iter_rules():
-        template = re.sub(r"<(?:\w+:)?(\w+)>", "{id}", rule.rule)
-        template = template.replace("/isrc/{id}", "/isrc/{isrc}")
+        template = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
         if template not in document_paths:
             undocumented.add(rule.rule)
     assert undocumented <= {"/", "/docs", "/docs-init.js", "/docs/static/<path:filename>",
                             "/openapi.json", "/openapi.yaml"}
+
+
+def test_path_parameters_are_the_path_template_variables(client):
+    paths = client.get("/openapi.json").get_json()["paths"]
+    for path, operations in paths.items():
+        for operation in operations.values():
+            declared = [p["name"] for p in operation.get("parameters", ()) if p["in"] == "path"]
+            assert declared == re.findall(r"{(\w+)}", path), path
+
+
+def test_published_search_limits_are_the_enforced_ones(client):
+    operation = client.get("/openapi.json").get_json()["paths"]["/search/track"]["get"]
+    bounded = [p for p in operation["parameters"] if p["schema"]["type"] == "integer"]
+    assert [p["name"] for p in bounded] == ["limit", "offset"]
+    for parameter in bounded:
+        name, bounds = parameter["name"], parameter["schema"]
+        low, high = bounds["minimum"], bounds["maximum"]
+        for value, status in ((low - 1, 400), (low, 200), (high, 200), (high + 1, 400)):
+            response = client.get(f"/search/track?q=zz&{name}={value}")
+            assert response.status_code == status, (name, value)
 
 
 def test_track_schema_lists_contract_fields_in_order(client):

@@ -10,7 +10,7 @@ from tests.support.traffic import send
 
 def test_gunicorn_writes_one_json_line_per_request(main_file, oracle):
     track_id = oracle.execute("SELECT id FROM tracks ORDER BY rowid LIMIT 1").fetchone()["id"]
-    path = f"/lookup/track/{track_id}"
+    path = f"/lookup/track/{id}"
     with running_gunicorn(service_env(main_file), workers=1) as server:
         outcome = send(
             server.base_url, path, headers={"X-Request-ID": "log-test-1", "User-Agent": "log-test/1.0"}
@@ -22,7 +22,7 @@ def test_gunicorn_writes_one_json_line_per_request(main_file, oracle):
     assert request_line["logger"] == "app.requests"
     assert request_line["method"] == "GET"
     assert request_line["path"] == path
-    assert request_line["route"] == "/lookup/track/{track_id}"
+    assert request_line["route"] == "/lookup/track/{id}"
     assert request_line["status"] == outcome.status == 200
     assert request_line["bytes"] == len(outcome.body)
     assert request_line["client_ip"] == "127.0.0.1"

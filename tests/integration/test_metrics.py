@@ -14,8 +14,8 @@ from tests.support.servers import service_env
 from tests.support.traffic import send
 from tests.support.traffic import stream
 
-TRACK_ROUTE = "/lookup/track/{track_id}"
-ALBUM_TRACKS_ROUTE = "/lookup/album/{album_id}/tracks"
+TRACK_ROUTE = "/lookup/track/{id}"
+ALBUM_TRACKS_ROUTE = "/lookup/album/{id}/tracks"
 
 
 def scrape(server):
@@ -62,8 +62,8 @@ def test_counts_from_two_workers_add_up(main_file, oracle):
     tracks = [row["id"] for row in oracle.execute("SELECT id FROM tracks ORDER BY rowid LIMIT 60")]
     albums = [row["id"] for row in oracle.execute("SELECT id FROM albums ORDER BY rowid LIMIT 20")]
     paths = (
-        [f"/lookup/track/{track_id}" for track_id in tracks]
-        + [f"/lookup/album/{album_id}/tracks" for album_id in albums]
+        [f"/lookup/track/{id}" for track_id in tracks]
+        + [f"/lookup/album/{id}/tracks" for album_id in albums]
         + ["/lookup/track/not-an-id"] * 10
     )
     # Sync workers spread concurrent clients over both workers.

@@ -1,0 +1,209 @@
+"""What clients send: query arguments, path variables and the batch body.
+
+Each limit and message is declared here once: the views parse with these
+schemas, and the OpenAPI document (:mod:`app.openapi`) describes the
+arguments from them.
+"""
+
+import re
+
+from marshmallow import EXCLUDE
+from marshmallow import Schema
+from marshmallow import fields
+from marshmallow import validate
+
+from app.errors import ApiError
+from app.validation import ISRC_INPUT_REGEX
+from app.validation import SPOTIFY_ID_PATTERN
+from app.validation import SPOTIFY_ID_REGEX
+from app.validation import normalise_isrc
+
+# Whitespace trimmed from a query, and the same set as a regex class, so the
+# published pattern (ECMA-262 compatible) says exactly what is accepted.
+QUERY_WHITESPACE = " \t\n\v\f\r"
+_SPACE = r"[ \t\n\v\f\r]"
+_NOT_SPACE = r"[^ \t\n\v\f\r\u0000]"
+_NOT_NUL = r"[^\u0000]"
+
+QUERY_MIN_CHARACTERS = 2
+QUERY_MAX_CHARACTERS = 200
+
+
+class SpotifyId(fields.String):
+    """A Spotify id, checked with the validators' own pattern (fullmatch: a
+    Regexp validator's ``$`` would let a trailing newline through) and
+    published in the OpenAPI document with it."""
+
+    default_error_messages = {"invalid_id": "not a Spotify id (22 characters of [0-9A-Za-z])"}
+
+    def __init__(self, *, metadata=None, **kwargs):
+        super().__init__(metadata={"pattern": SPOTIFY_ID_REGEX, **(metadata or {})}, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs)
+        if not SPOTIFY_ID_PATTERN.fullmatch(value):
+            raise self.make_error("invalid_id")
+        return value
+
+
+class Isrc(fields.String):
+    """An ISRC as people type it, loaded in canonical form."""
+
+    default_error_messages = {"invalid_isrc": "not an ISRC (12 characters of [A-Z0-9])"}
+
+    def __init__(self, *, metadata=None, **kwargs):
+        super().__init__(metadata={"pattern": ISRC_INPUT_REGEX, **(metadata or {})}, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        isrc = normalise_isrc(super()._deserialize(value, attr, data, **kwargs))
+        if isrc is None:
+            raise self.make_error("invalid_isrc")
+        return isrc
+
+
+class SearchText(fields.String):
+    """Text to search for: ``minimum`` to ``maximum`` characters once
+    surrounding whitespace is trimmed, and no NUL anywhere (SQLite would end
+    the LIKE pattern there, matching all). The published pattern says
+    exactly that; it needs ``minimum`` of at least 2 (two non-space ends)."""
+
+    default_error_messages = {
+        "nul": "query must not contain NUL characters",
+        "too_short": "query must be at least {minimum} characters",
+        "too_long": "query must be at most {maximum} characters",
+    }
+
+    def __init__(self, minimum, maximum, *, metadata=None, **kwargs):
+        self.minimum = minimum
+        self.maximum = maximum
+        inside = rf"{_NOT_NUL}{{{minimum - 2},{maximum - 2}}}"
+        pattern = rf"^{_SPACE}*{_NOT_SPACE}{inside}{_NOT_SPACE}{_SPACE}*$"
+        super().__init__(metadata={"pattern": pattern, **(metadata or {})}, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if "\x00" in text:
+            raise self.make_error("nul")
+        text = text.strip(QUERY_WHITESPACE)
+        if len(text) < self.minimum:
+            raise self.make_error("too_short", minimum=self.minimum)
+        if len(text) > self.maximum:
+            raise self.make_error("too_long", maximum=self.maximum)
+        return text
+
+
+class WholeNumber(fields.Integer):
+    """A whole number within ``minimum`` and ``maximum`` (inclusive), written
+    as ASCII digits with an optional minus sign: ``int()`` alone would also
+    take ``" 5"``, ``"5_0"`` or ``"٥"``. Any other text, or a number out of
+    range, gets one message naming the argument and its range."""
+
+    default_error_messages = {"invalid": "{name} must be an integer from {minimum} to {maximum}"}
+
+    # Twelve digits at most: no client text becomes an arbitrarily long int.
+    _digits_re = re.compile(r"-?[0-9]{1,12}")
+
+    def __init__(self, minimum, maximum, **kwargs):
+        # The Range is what the OpenAPI document publishes; _deserialize
+        # checks it first so that the message is this field's.
+        self.range = validate.Range(minimum, maximum)
+        super().__init__(validate=self.range, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        low, high = self.range.min, self.range.max
+        whole = isinstance(value, str) and self._digits_re.fullmatch(value)
+        if not whole or not low <= int(value) <= high:
+            raise self.make_error("invalid", name=attr, minimum=low, maximum=high)
+        return int(value)
+
+
+class QueryArguments(Schema):
+    """The arguments of a query string. Unknown ones are ignored; a bad one
+    is answered 400 with its message (the first bad one in field order)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    def handle_error(self, error, data, **kwargs):
+        messages = next(iter(error.messages.values()))
+        raise ApiError(messages[0]) from error
+
+
+class SearchArguments(QueryArguments):
+    """GET /search/…: what to look for, and which page of the answer."""
+
+    q = SearchText(
+        QUERY_MIN_CHARACTERS,
+        QUERY_MAX_CHARACTERS,
+        required=True,
+        error_messages={"required": "q parameter required"},
+        metadata={
+            "description": f"{QUERY_MIN_CHARACTERS} to {QUERY_MAX_CHARACTERS} characters once "
+            "surrounding whitespace is trimmed. With a search index: every word must match, the "
+            "last as a prefix, ignoring case and accents; whole words, then prefixes, "
+            "then matches inside a word (words of 3+ characters). Without one (see "
+            "/health `search`): names containing q, ASCII case-insensitive"
+        },
+    )
+    limit = WholeNumber(1, 50, load_default=20)
+    offset = WholeNumber(0, 1000, load_default=0)
+
+
+def _spotify_id_variable():
+    return SpotifyId(
+        required=True, metadata={"description": "Spotify id: 22 characters of [0-9A-Za-z]"}
+    )
+
+
+class PathVariables(Schema):
+    """The variables of the routes' paths, by the names the routes give them.
+
+    The OpenAPI document describes each from here; the views check them with
+    :mod:`app.validation`, whose messages name the kind of id.
+    """
+
+    id = _spotify_id_variable()
+    isrc = Isrc(
+        required=True,
+        metadata={
+            "description": "ISRC; spaces and hyphens are removed and letters upper-cased "
+            "before the lookup (us-um7-24-09273 → USUM72409273)",
+            "example": "USUM72409273",
+        },
+    )
+
+
+BATCH_MAX_ITEMS = 400
+
+
+def _batch_list(item):
+    return fields.List(item, allow_none=True, metadata={"maxItems": BATCH_MAX_ITEMS})
+
+
+class BatchRequestSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    tracks = _batch_list(SpotifyId())
+    artists = _batch_list(SpotifyId())
+    albums = _batch_list(SpotifyId())
+    isrcs = _batch_list(Isrc())
+
+
+LOOKUP_KINDS = tuple(BatchRequestSchema().fields)
+
+
+# What JSON Schema can say of the rules across lists: at least one item in
+# some list. The 400-item total is stated in the description.
+BATCH_REQUEST_RULES = {
+    "description": f"At least one item in all, at most {BATCH_MAX_ITEMS} items in all "
+    "(counted as sent, before repeats are merged). null counts as not sent; "
+    "unknown keys are ignored.",
+    "anyOf": [
+        {"required": [kind], "properties": {kind: {"type": "array", "minItems": 1}}}
+        for kind in LOOKUP_KINDS
+    ],
+}
+
+search_arguments = SearchArguments()
+batch_request_schema = BatchRequestSchema()
