@@ -189,7 +189,7 @@ def main_fingerprint(main_path):
 
 def ddl_text(ddl_name):
     """Return the shared DDL text shipped in the package."""
-    return resources.files("app").joinpath("schema", ddl_name).read_text("utf-8")
+    return resources.files("app").joinpath("ddl", ddl_name).read_text("utf-8")
 
 
 def _check_is_sqlite_file(path):

@@ -1,7 +1,7 @@
 """Deterministic, streaming generator of fake-but-realistic catalogues.
 
 `write_catalogue` builds the two SQLite files the service reads
-(main_database and track_files) with the exact DDL shipped in app/schema,
+(main_database and track_files) with the exact DDL shipped in app/ddl,
 filled with invented rows that follow the shared DATA-NOTES: the real formats, the
 real distributions and the real dirt (empty names, '0000' dates, NULL ISRCs,
 duplicate link rows, orphans, malformed JSON...). Rare kinds of dirt get a

@@ -3,7 +3,8 @@ import json
 import re
 import sqlite3
 import tracemalloc
-from collections import Counter, defaultdict
+from collections import Counter
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from tests.support.killing import kill_once_writing
 from tests.support.killing import start_cli
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-PACKAGED_SCHEMA = REPO_ROOT / "app" / "schema"
+PACKAGED_SCHEMA = REPO_ROOT / "app" / "ddl"
 SHARED_SPEC = REPO_ROOT.parent / "shared" / "spec"
 SPOTIFY_ID = re.compile(r"[0-7][0-9A-Za-z]{21}")
 # Big enough that a generation lasts long enough to be killed midway.
