@@ -10,7 +10,7 @@ from tests.support.traffic import send
 
 def test_gunicorn_writes_one_json_line_per_request(main_file, oracle):
     track_id = oracle.execute("SELECT id FROM tracks ORDER BY rowid LIMIT 1").fetchone()["id"]
-    path = f"/lookup/track/{id}"
+    path = f"/lookup/track/{track_id}"
     with running_gunicorn(service_env(main_file), workers=1) as server:
         outcome = send(
             server.base_url, path, headers={"X-Request-ID": "log-test-1", "User-Agent": "log-test/1.0"}

@@ -50,7 +50,9 @@ def served_by(server):
 
 def assert_counts_add_up(samples, counts):
     for (route, status), requests in counts.items():
-        assert sample(samples, "music_api_requests_total", route=route, method="GET", status=status) == requests
+        assert (
+            sample(samples, "music_api_requests_total", route=route, method="GET", status=status) == requests
+        )
     for route in {route for route, _ in counts}:
         answered = sum(requests for (counted_route, _), requests in counts.items() if counted_route == route)
         assert sample(samples, "music_api_request_duration_seconds_count", route=route) == answered
@@ -62,8 +64,8 @@ def test_counts_from_two_workers_add_up(main_file, oracle):
     tracks = [row["id"] for row in oracle.execute("SELECT id FROM tracks ORDER BY rowid LIMIT 60")]
     albums = [row["id"] for row in oracle.execute("SELECT id FROM albums ORDER BY rowid LIMIT 20")]
     paths = (
-        [f"/lookup/track/{id}" for track_id in tracks]
-        + [f"/lookup/album/{id}/tracks" for album_id in albums]
+        [f"/lookup/track/{track_id}" for track_id in tracks]
+        + [f"/lookup/album/{album_id}/tracks" for album_id in albums]
         + ["/lookup/track/not-an-id"] * 10
     )
     # Sync workers spread concurrent clients over both workers.
