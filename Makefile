@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DIR := var/demo
 
-.PHONY: install run test test-fast bench clean system-packages
+.PHONY: install run lint test test-fast bench clean system-packages
 
 install: $(VENV)/.installed
 
@@ -29,12 +29,16 @@ run: install
 system-packages:
 	@./.ci/system-packages
 
-test: install system-packages
+# The linter first (ruff: pyflakes, pycodestyle, import order; pyproject.toml).
+lint: install
+	$(BIN)/ruff check .
+
+test: lint system-packages
 	$(BIN)/pytest
 
 # While working: everything but tests/integration/ (no gunicorn, nginx or
 # Redis started), so no system packages needed either.
-test-fast: install
+test-fast: lint
 	$(BIN)/pytest -m "not integration"
 
 # Benchmarks (bench/, results in docs/PERFORMANCE.md): wrk from Debian, the

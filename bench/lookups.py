@@ -46,11 +46,11 @@ def service_requests(keys, rng_seed=3):
         "isrc": [Request("GET", f"/lookup/isrc/{isrc}") for isrc in keys["isrcs"]],
         "track": [Request("GET", f"/lookup/track/{track}") for track in keys["tracks"]],
         "album_tracks": [Request("GET", f"/lookup/album/{album}/tracks") for album in keys["albums"]],
-        "batch_isrcs": [
-            batch({"isrcs": rng.sample(keys["isrcs"], BATCH_SIZE)}) for _ in range(BATCH_BODIES)
-        ],
+        "batch_isrcs": [batch({"isrcs": rng.sample(keys["isrcs"], BATCH_SIZE)}) for _ in range(BATCH_BODIES)],
         "batch_mixed": [
-            batch({kind: rng.sample(keys[kind], quarter) for kind in ("tracks", "artists", "albums", "isrcs")})
+            batch(
+                {kind: rng.sample(keys[kind], quarter) for kind in ("tracks", "artists", "albums", "isrcs")}
+            )
             for _ in range(BATCH_BODIES)
         ],
     }
@@ -77,15 +77,31 @@ def database_keys(keys, rng_seed=3):
 def load_row(name, result, memory=None, statements=""):
     memory = memory or {}
     return [
-        name, round(result.rps), round(result.server_cpu_ms, 3), round(result.p50_ms, 2),
-        round(result.p95_ms, 2), round(result.p99_ms, 2), result.errors,
-        round(memory["rss_mb"]) if memory else "", round(memory["anon_mb"]) if memory else "",
+        name,
+        round(result.rps),
+        round(result.server_cpu_ms, 3),
+        round(result.p50_ms, 2),
+        round(result.p95_ms, 2),
+        round(result.p99_ms, 2),
+        result.errors,
+        round(memory["rss_mb"]) if memory else "",
+        round(memory["anon_mb"]) if memory else "",
         statements,
     ]
 
 
-LOAD_COLUMNS = ["what", "req/s", "server CPU ms/request", "p50 ms", "p95 ms", "p99 ms", "errors",
-                "worker RSS MB", "of which private MB", "statements/request"]
+LOAD_COLUMNS = [
+    "what",
+    "req/s",
+    "server CPU ms/request",
+    "p50 ms",
+    "p95 ms",
+    "p99 ms",
+    "errors",
+    "worker RSS MB",
+    "of which private MB",
+    "statements/request",
+]
 
 
 def run(context):
@@ -100,7 +116,9 @@ def run(context):
     )
     raw["statements"] = statements
 
-    side_by_side = Table(LOAD_COLUMNS, title=f"{small.label} tracks, {context.connections} connections, warm cache")
+    side_by_side = Table(
+        LOAD_COLUMNS, title=f"{small.label} tracks, {context.connections} connections, warm cache"
+    )
     floor = _floor(context)
     side_by_side.rows.append(load_row("HTTP floor: bare Flask route, same gunicorn", *floor))
     peer = _datasette(context, small, keys[small.tracks])
@@ -109,64 +127,151 @@ def run(context):
     service, service_memory, paced = _service(context, small, requests)
     for route, result in service.items():
         statement_count = statements[route.removesuffix("_one_client")]
-        side_by_side.rows.append(load_row(f"service: {ROUTES[route]}", result, service_memory, statement_count))
-    raw.update(floor=floor[0].as_dict(), peer={k: v[0].as_dict() for k, v in peer.items()},
-               service={k: v.as_dict() for k, v in service.items()}, service_memory=service_memory,
-               paced={k: v.as_dict() for k, v in paced.items()})
+        side_by_side.rows.append(
+            load_row(f"service: {ROUTES[route]}", result, service_memory, statement_count)
+        )
+    raw.update(
+        floor=floor[0].as_dict(),
+        peer={k: v[0].as_dict() for k, v in peer.items()},
+        service={k: v.as_dict() for k, v in service.items()},
+        service_memory=service_memory,
+        paced={k: v.as_dict() for k, v in paced.items()},
+    )
 
-    paced_table = Table(["what", "target req/s", "req/s", "p50 ms", "p95 ms", "p99 ms"],
-                        title=f"Single lookups paced at {PACED_SHARE:.0%} of their peak ({small.label})")
+    paced_table = Table(
+        ["what", "target req/s", "req/s", "p50 ms", "p95 ms", "p99 ms"],
+        title=f"Single lookups paced at {PACED_SHARE:.0%} of their peak ({small.label})",
+    )
     for route, result in paced.items():
-        paced_table.rows.append([ROUTES[route], round(service[route].rps * PACED_SHARE), round(result.rps),
-                                 round(result.p50_ms, 2), round(result.p95_ms, 2), round(result.p99_ms, 2)])
+        paced_table.rows.append(
+            [
+                ROUTES[route],
+                round(service[route].rps * PACED_SHARE),
+                round(result.rps),
+                round(result.p50_ms, 2),
+                round(result.p95_ms, 2),
+                round(result.p99_ms, 2),
+            ]
+        )
 
     database = _database_floor(context, keys)
     raw["database_floor"] = {f"{size}:{route}": result.__dict__ for (size, route), result in database.items()}
-    floor_table = Table(["lookup", "catalogue", "calls/s (one core)", "p50 ms", "p95 ms", "p99 ms"],
-                        title="Database floor: the service's SQL in-process over APSW, no HTTP, no JSON")
+    floor_table = Table(
+        ["lookup", "catalogue", "calls/s (one core)", "p50 ms", "p95 ms", "p99 ms"],
+        title="Database floor: the service's SQL in-process over APSW, no HTTP, no JSON",
+    )
     for (size, route), result in database.items():
-        floor_table.rows.append([ROUTES[route], _label(context, size), round(result.rps),
-                                 round(result.p50_ms, 3), round(result.p95_ms, 3), round(result.p99_ms, 3)])
+        floor_table.rows.append(
+            [
+                ROUTES[route],
+                _label(context, size),
+                round(result.rps),
+                round(result.p50_ms, 3),
+                round(result.p95_ms, 3),
+                round(result.p99_ms, 3),
+            ]
+        )
 
-    scale_table = Table(["lookup"] + [f"{c.label} req/s" for c in (small, large)]
-                        + [f"{c.label} p50 ms" for c in (small, large)] + [f"{large.label}/{small.label} p50"],
-                        title="Scaling: the same service, warm cache")
+    scale_table = Table(
+        ["lookup"]
+        + [f"{c.label} req/s" for c in (small, large)]
+        + [f"{c.label} p50 ms" for c in (small, large)]
+        + [f"{large.label}/{small.label} p50"],
+        title="Scaling: the same service, warm cache",
+    )
     large_service, large_memory, cold = ({}, {}, {})
     if large is not small:
-        large_service, large_memory, _ = _service(context, large, service_requests(keys[large.tracks]),
-                                                  routes=("isrc", "track", "album_tracks", "batch_isrcs"), paced=False)
+        large_service, large_memory, _ = _service(
+            context,
+            large,
+            service_requests(keys[large.tracks]),
+            routes=("isrc", "track", "album_tracks", "batch_isrcs"),
+            paced=False,
+        )
         for route, result in large_service.items():
             if route not in service:
                 continue
             base = service[route]
-            scale_table.rows.append([ROUTES[route], round(base.rps), round(result.rps), round(base.p50_ms, 2),
-                                     round(result.p50_ms, 2), f"{result.p50_ms / base.p50_ms:.2f}"])
-        raw.update(large_service={k: v.as_dict() for k, v in large_service.items()}, large_memory=large_memory)
-    memory_table = Table(["catalogue", "disk (main + track_files)", "build s", "worker RSS MB",
-                          "private (anon) MB", "mapped file pages MB"], title="Catalogues and worker memory after the runs")
+            scale_table.rows.append(
+                [
+                    ROUTES[route],
+                    round(base.rps),
+                    round(result.rps),
+                    round(base.p50_ms, 2),
+                    round(result.p50_ms, 2),
+                    f"{result.p50_ms / base.p50_ms:.2f}",
+                ]
+            )
+        raw.update(
+            large_service={k: v.as_dict() for k, v in large_service.items()}, large_memory=large_memory
+        )
+    memory_table = Table(
+        [
+            "catalogue",
+            "disk (main + track_files)",
+            "build s",
+            "worker RSS MB",
+            "private (anon) MB",
+            "mapped file pages MB",
+        ],
+        title="Catalogues and worker memory after the runs",
+    )
     for catalogue, memory in ((small, service_memory), (large, large_memory)):
         if memory:
             build = catalogue.build_record()
             disk = sum(catalogue.disk_bytes().values())
-            memory_table.rows.append([catalogue.label, f"{disk / 2**30:.2f} GiB",
-                                      build["counts"]["elapsed_seconds"], round(memory["rss_mb"]),
-                                      round(memory["anon_mb"]), round(memory["file_mb"])])
+            memory_table.rows.append(
+                [
+                    catalogue.label,
+                    f"{disk / 2**30:.2f} GiB",
+                    build["counts"]["elapsed_seconds"],
+                    round(memory["rss_mb"]),
+                    round(memory["anon_mb"]),
+                    round(memory["file_mb"]),
+                ]
+            )
 
-    cold_table = Table(["catalogue", "resident before → after drop", "req/s", "p50 ms", "p99 ms", "max ms"],
-                       title="ISRC lookups right after dropping the catalogue from the page cache")
+    cold_table = Table(
+        ["catalogue", "resident before → after drop", "req/s", "p50 ms", "p99 ms", "max ms"],
+        title="ISRC lookups right after dropping the catalogue from the page cache",
+    )
     for catalogue in context.catalogues:
         cold[catalogue.tracks] = _cold(context, catalogue, service_requests(keys[catalogue.tracks])["isrc"])
         resident, result = cold[catalogue.tracks]
-        cold_table.rows.append([catalogue.label, resident, round(result.rps), round(result.p50_ms, 2),
-                                round(result.p99_ms, 2), round(result.max_ms, 1)])
+        cold_table.rows.append(
+            [
+                catalogue.label,
+                resident,
+                round(result.rps),
+                round(result.p50_ms, 2),
+                round(result.p99_ms, 2),
+                round(result.max_ms, 1),
+            ]
+        )
     raw["cold"] = {size: (resident, result.as_dict()) for size, (resident, result) in cold.items()}
 
-    targets = _targets(floor[0], peer, service, paced, large_service, service_memory, large_memory, small, large)
+    targets = _targets(
+        floor[0], peer, service, paced, large_service, service_memory, large_memory, small, large
+    )
     return [
-        Section("lookups", "Lookups: service beside the floors and the peer",
-                "Produced by `make bench` (`python -m bench`); every figure below comes from that one run.",
-                [table for table in (side_by_side, paced_table, floor_table, scale_table,
-                                     memory_table, cold_table, targets) if table.rows]),
+        Section(
+            "lookups",
+            "Lookups: service beside the floors and the peer",
+            "Produced by `make bench` (`python -m bench`); every figure below comes from that one run.",
+            [
+                table
+                for table in (
+                    side_by_side,
+                    paced_table,
+                    floor_table,
+                    scale_table,
+                    memory_table,
+                    cold_table,
+                    targets,
+                )
+                if table.rows
+            ],
+        ),
     ]
 
 
@@ -184,15 +289,21 @@ def _datasette(context, catalogue, keys):
     env = {"BENCH_PEER_DATABASE": catalogue.main}
     warm_page_cache(catalogue)
     results = {}
-    with running_gunicorn(env, app="bench.peer_app:app", workers=context.workers,
-                          worker_class="uvicorn_worker.UvicornWorker",
-                          health_path="/-/versions.json") as server:
+    with running_gunicorn(
+        env,
+        app="bench.peer_app:app",
+        workers=context.workers,
+        worker_class="uvicorn_worker.UvicornWorker",
+        health_path="/-/versions.json",
+    ) as server:
         for name, query, param, values in (
             ("track by id", "track_by_id", "id", keys["tracks"]),
             ("tracks by ISRC", "tracks_by_isrc", "isrc", keys["isrcs"]),
         ):
-            requests = [Request("GET", f"/main_database/{query}.json?{param}={value}&_shape=array")
-                        for value in values]
+            requests = [
+                Request("GET", f"/main_database/{query}.json?{param}={value}&_shape=array")
+                for value in values
+            ]
             result = context.load(server, requests)
             results[name] = (result, server.worker_memory())
     return results
@@ -260,19 +371,30 @@ def _targets(floor, peer, service, paced, large_service, memory, large_memory, s
     add("batch of 400 ISRCs p50 ≤ 15 ms (one client)", f"{batch.p50_ms:.1f} ms", batch.p50_ms <= 15)
     add("batch of 400 ISRCs p99 ≤ 30 ms (one client)", f"{batch.p99_ms:.1f} ms", batch.p99_ms <= 30)
     for route, result in paced.items():
-        add(f"{ROUTES[route]} p99 ≤ 10 ms at {PACED_SHARE:.0%} of peak", f"{result.p99_ms:.1f} ms", result.p99_ms <= 10)
+        add(
+            f"{ROUTES[route]} p99 ≤ 10 ms at {PACED_SHARE:.0%} of peak",
+            f"{result.p99_ms:.1f} ms",
+            result.p99_ms <= 10,
+        )
     for route, result in large_service.items():
         if route in ("isrc", "track"):
             ratio = result.p50_ms / service[route].p50_ms
-            add(f"{ROUTES[route]} p50 at {large.label} ≤ 1.3 × at {small.label}", f"{ratio:.2f} ×", ratio <= 1.3)
+            add(
+                f"{ROUTES[route]} p50 at {large.label} ≤ 1.3 × at {small.label}",
+                f"{ratio:.2f} ×",
+                ratio <= 1.3,
+            )
     # A worker's own memory is its private (anonymous) pages. The RSS that ps
     # shows also counts every resident page of the mapped catalogue, once per
     # map (one per thread's connection): page cache shared by all processes.
     for catalogue, mem in ((small, memory), (large, large_memory)):
         if mem:
-            add(f"worker memory ≤ 80 MB ({catalogue.label})",
+            add(
+                f"worker memory ≤ 80 MB ({catalogue.label})",
                 f"{mem['anon_mb']:.0f} MB private (RSS as ps shows it: {mem['rss_mb']:.0f} MB, "
-                f"of which {mem['file_mb']:.0f} MB mapped file pages)", mem["anon_mb"] <= 80)
+                f"of which {mem['file_mb']:.0f} MB mapped file pages)",
+                mem["anon_mb"] <= 80,
+            )
     if memory and large_memory and large is not small:
         growth = large_memory["anon_mb"] / memory["anon_mb"]
         add(f"worker memory flat from {small.label} to {large.label}", f"{growth:.2f} ×", growth <= 1.1)

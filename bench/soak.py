@@ -35,9 +35,7 @@ def worker_stats(master_pid):
     children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
     stats = {}
     for pid in children:
-        status = dict(
-            line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
-        )
+        status = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines())
         files = [os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()]
         stats[int(pid)] = {
             "rss_mib": round(int(status["VmRSS"].split()[0]) / 1024, 1),
@@ -59,13 +57,19 @@ def load_keys(main):
     import sqlite3
 
     with sqlite3.connect(f"file:{main}?mode=ro", uri=True) as connection:
+
         def column(sql):
             return [row[0] for row in connection.execute(sql)]
+
         return {
-            "tracks": column("SELECT t.id FROM tracks t JOIN albums a ON a.rowid = t.album_rowid LIMIT 20000"),
+            "tracks": column(
+                "SELECT t.id FROM tracks t JOIN albums a ON a.rowid = t.album_rowid LIMIT 20000"
+            ),
             "artists": column("SELECT id FROM artists LIMIT 20000"),
             "albums": column("SELECT id FROM albums LIMIT 20000"),
-            "isrcs": column("SELECT DISTINCT external_id_isrc FROM tracks WHERE external_id_isrc <> '' LIMIT 20000"),
+            "isrcs": column(
+                "SELECT DISTINCT external_id_isrc FROM tracks WHERE external_id_isrc <> '' LIMIT 20000"
+            ),
         }
 
 
@@ -91,8 +95,14 @@ def main():
     first, last = samples[0]["workers"], samples[-1]["workers"]
     verdict = {
         "same_workers": set(first) == set(last),
-        "rss_growth": {pid: round(last[pid]["rss_mib"] / first[pid]["rss_mib"] - 1, 3) for pid in first if pid in last},
-        "private_growth": {pid: round(last[pid]["private_mib"] / first[pid]["private_mib"] - 1, 3) for pid in first if pid in last},
+        "rss_growth": {
+            pid: round(last[pid]["rss_mib"] / first[pid]["rss_mib"] - 1, 3) for pid in first if pid in last
+        },
+        "private_growth": {
+            pid: round(last[pid]["private_mib"] / first[pid]["private_mib"] - 1, 3)
+            for pid in first
+            if pid in last
+        },
         "files": {pid: (first[pid]["files"], last[pid]["files"]) for pid in first if pid in last},
         "requests": sum(s["load"]["requests"] for s in samples),
         "failures": sum(sum(s["load"]["errors"].values()) for s in samples),

@@ -33,8 +33,7 @@ def test_normalise_isrc(text, isrc):
 @given(st.text(alphabet=ISRC_CHARACTERS, min_size=12, max_size=12), st.data())
 def test_any_spelling_of_an_isrc_normalises_to_it(isrc, data):
     spelled = "".join(
-        data.draw(st.sampled_from([c, c.lower()])) + data.draw(st.sampled_from(["", "-", " "]))
-        for c in isrc
+        data.draw(st.sampled_from([c, c.lower()])) + data.draw(st.sampled_from(["", "-", " "])) for c in isrc
     )
     assert normalise_isrc(f"  {spelled}  ") == isrc
 
@@ -45,8 +44,12 @@ def test_normalised_isrcs_are_always_canonical(text):
     assert isrc is None or (len(isrc) == 12 and set(isrc) <= set(ISRC_CHARACTERS))
 
 
-@given(st.text(alphabet=st.sampled_from(list(QUERY_WHITESPACE) + ["a", "é", "\u00a0", "_", "\x00"]), max_size=300)
-       | st.text(max_size=300))
+@given(
+    st.text(
+        alphabet=st.sampled_from(list(QUERY_WHITESPACE) + ["a", "é", "\u00a0", "_", "\x00"]), max_size=300
+    )
+    | st.text(max_size=300)
+)
 def test_search_query_accepts_exactly_2_to_200_trimmed_characters(text):
     trimmed = text.strip(QUERY_WHITESPACE)
     if 2 <= len(trimmed) <= 200 and "\x00" not in text:

@@ -4,14 +4,23 @@ from __future__ import annotations
 import sqlite3
 from random import Random
 
-from app.demo.shapes import (
-    FETCH_WEEKS, FIRST_THURSDAY_MS, WEEK_MS, AlbumContext, Rates, SharedIsrc, genre_pool,
-    spotify_id)
+from app.demo.shapes import FETCH_WEEKS
+from app.demo.shapes import FIRST_THURSDAY_MS
+from app.demo.shapes import WEEK_MS
+from app.demo.shapes import AlbumContext
+from app.demo.shapes import Rates
+from app.demo.shapes import SharedIsrc
+from app.demo.shapes import genre_pool
+from app.demo.shapes import spotify_id
 from app.demo.tables import TableSink
 from app.demo.tracks import TrackRows
-from app.demo.vocabulary import (
-    ACCENTED_ARTISTS, ACCENTED_WORDS, COMMON_WORDS, COUNTRIES, FIRST_NAMES, SYLLABLES,
-    WILDCARD_ARTISTS)
+from app.demo.vocabulary import ACCENTED_ARTISTS
+from app.demo.vocabulary import ACCENTED_WORDS
+from app.demo.vocabulary import COMMON_WORDS
+from app.demo.vocabulary import COUNTRIES
+from app.demo.vocabulary import FIRST_NAMES
+from app.demo.vocabulary import SYLLABLES
+from app.demo.vocabulary import WILDCARD_ARTISTS
 
 MAIN_TABLES = ("artists", "artist_genres", "artist_images", "artist_albums", "available_markets",
                "albums", "album_images", "tracks", "track_artists")

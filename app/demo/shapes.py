@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from app.demo.vocabulary import GENRE_PREFIXES, GENRE_STEMS
+from app.demo.vocabulary import GENRE_PREFIXES
+from app.demo.vocabulary import GENRE_STEMS
 
 ISRC_POOL_LIMIT = 1000       # recent shareable ISRCs kept (bounded memory)
 DIRT_FLOOR = 12              # expected minimum occurrences of each rare dirt kind

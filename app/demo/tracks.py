@@ -7,10 +7,17 @@ from __future__ import annotations
 
 import json
 
-from app.demo.shapes import ISRC_POOL_LIMIT, AlbumContext, SharedIsrc, spotify_id
-from app.demo.vocabulary import (
-    BAD_LANGUAGE_JSON, ISRC_PREFIXES, LANGUAGES, LITERAL_WILDCARD_WORDS, NON_ARRAY_LANGUAGE_JSON,
-    VERSION_SUFFIXES, VERSION_TITLES)
+from app.demo.shapes import ISRC_POOL_LIMIT
+from app.demo.shapes import AlbumContext
+from app.demo.shapes import SharedIsrc
+from app.demo.shapes import spotify_id
+from app.demo.vocabulary import BAD_LANGUAGE_JSON
+from app.demo.vocabulary import ISRC_PREFIXES
+from app.demo.vocabulary import LANGUAGES
+from app.demo.vocabulary import LITERAL_WILDCARD_WORDS
+from app.demo.vocabulary import NON_ARRAY_LANGUAGE_JSON
+from app.demo.vocabulary import VERSION_SUFFIXES
+from app.demo.vocabulary import VERSION_TITLES
 
 
 class TrackRows:

@@ -10,7 +10,9 @@ KINDS = ("tracks", "artists", "albums", "isrcs")
 ANY_ID = st.text(alphabet="0123456789ABCxyz", min_size=22, max_size=22)
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=30),
-    lambda children: st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=8), children, max_size=5),
+    lambda children: (
+        st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=8), children, max_size=5)
+    ),
     max_leaves=20,
 )
 PROPERTY_SETTINGS = settings(

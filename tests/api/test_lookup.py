@@ -20,15 +20,46 @@ TRACK_CASES = {
     "no preview": "SELECT rowid FROM tracks WHERE preview_url IS NULL",
     "zero duration": "SELECT rowid FROM tracks WHERE duration_ms = 0",
     "no track_files row": "SELECT rowid FROM tracks WHERE id NOT IN (SELECT track_id FROM files.track_files)",
-    "duplicated credit": "SELECT track_rowid FROM track_artists GROUP BY track_rowid, artist_rowid HAVING count(*) > 1",
-    "credit to a missing artist": "SELECT track_rowid FROM track_artists WHERE artist_rowid NOT IN (SELECT rowid FROM artists)",
+    "duplicated credit": (
+        "SELECT track_rowid FROM track_artists "
+        "GROUP BY track_rowid, artist_rowid HAVING count(*) > 1"
+    ),
+    "credit to a missing artist": (
+        "SELECT track_rowid FROM track_artists "
+        "WHERE artist_rowid NOT IN (SELECT rowid FROM artists)"
+    ),
     "several artists": "SELECT track_rowid FROM track_artists GROUP BY track_rowid HAVING count(*) >= 3",
-    "has_lyrics false": "SELECT t.rowid FROM tracks t JOIN files.track_files f ON f.track_id = t.id WHERE f.has_lyrics = 0",
-    "languages not an array": "SELECT t.rowid FROM tracks t JOIN files.track_files f ON f.track_id = t.id WHERE f.language_of_performance IS NOT NULL AND (json_valid(f.language_of_performance) = 0 OR json_type(f.language_of_performance) <> 'array')",
-    "artist roles": "SELECT t.rowid FROM tracks t JOIN files.track_files f ON f.track_id = t.id WHERE f.artist_roles IS NOT NULL",
-    "version title": "SELECT t.rowid FROM tracks t JOIN files.track_files f ON f.track_id = t.id WHERE f.version_title IS NOT NULL",
-    "album with duplicated images": "SELECT t.rowid FROM tracks t WHERE t.album_rowid IN (SELECT album_rowid FROM album_images GROUP BY album_rowid, url HAVING count(*) > 1)",
-    "album of year 0000": "SELECT t.rowid FROM tracks t JOIN albums a ON a.rowid = t.album_rowid WHERE a.release_date = '0000'",
+    "has_lyrics false": (
+        "SELECT t.rowid FROM tracks t "
+        "JOIN files.track_files f ON f.track_id = t.id "
+        "WHERE f.has_lyrics = 0"
+    ),
+    "languages not an array": (
+        "SELECT t.rowid FROM tracks t "
+        "JOIN files.track_files f ON f.track_id = t.id "
+        "WHERE f.language_of_performance IS NOT NULL "
+        "AND (json_valid(f.language_of_performance) = 0 OR json_type(f.language_of_performance) <> 'array')"
+    ),
+    "artist roles": (
+        "SELECT t.rowid FROM tracks t "
+        "JOIN files.track_files f ON f.track_id = t.id "
+        "WHERE f.artist_roles IS NOT NULL"
+    ),
+    "version title": (
+        "SELECT t.rowid FROM tracks t "
+        "JOIN files.track_files f ON f.track_id = t.id "
+        "WHERE f.version_title IS NOT NULL"
+    ),
+    "album with duplicated images": (
+        "SELECT t.rowid FROM tracks t "
+        "WHERE t.album_rowid IN (SELECT album_rowid FROM album_images "
+        "GROUP BY album_rowid, url HAVING count(*) > 1)"
+    ),
+    "album of year 0000": (
+        "SELECT t.rowid FROM tracks t "
+        "JOIN albums a ON a.rowid = t.album_rowid "
+        "WHERE a.release_date = '0000'"
+    ),
 }
 
 
@@ -49,16 +80,23 @@ def test_track_fields_come_in_contract_order(client, oracle):
     rowid = sample(oracle, TRACK_CASES["has_lyrics false"], 1)[0]
     track_id = oracle.execute("SELECT id FROM tracks WHERE rowid = ?", (rowid,)).fetchone()[0]
     body = client.get(f"/lookup/track/{track_id}").get_data(as_text=True)
-    order = ["\"id\"", "\"name\"", "\"duration_ms\"", "\"explicit\"", "\"track_number\"",
-             "\"disc_number\"", "\"popularity\"", "\"album\"", "\"has_lyrics\""]
+    order = [
+        '"id"',
+        '"name"',
+        '"duration_ms"',
+        '"explicit"',
+        '"track_number"',
+        '"disc_number"',
+        '"popularity"',
+        '"album"',
+        '"has_lyrics"',
+    ]
     positions = [body.index(key) for key in order]
     assert positions == sorted(positions)
 
 
 def test_track_whose_album_is_missing_is_not_found(client, oracle):
-    track_ids = sample(
-        oracle, "SELECT id FROM tracks WHERE album_rowid NOT IN (SELECT rowid FROM albums)"
-    )
+    track_ids = sample(oracle, "SELECT id FROM tracks WHERE album_rowid NOT IN (SELECT rowid FROM albums)")
     for track_id in track_ids:
         assert_error(client.get(f"/lookup/track/{track_id}"), 404, "track not found")
 
@@ -81,9 +119,7 @@ def test_unknown_track_is_404(client):
 
 
 @pytest.mark.parametrize("route", ["track", "artist", "album", "album/{}/tracks"])
-@pytest.mark.parametrize(
-    "bad_id", ["short", "0" * 23, "0" * 21 + "-", "0" * 21 + "é", "0" * 21 + "%20"]
-)
+@pytest.mark.parametrize("bad_id", ["short", "0" * 23, "0" * 21 + "-", "0" * 21 + "é", "0" * 21 + "%20"])
 def test_invalid_ids_are_400(client, route, bad_id):
     path = route.format(bad_id) if "{}" in route else f"{route}/{bad_id}"
     error = assert_error(client.get(f"/lookup/{path}"), 400)
@@ -107,9 +143,15 @@ ALBUM_CASES = {
     "empty name": "SELECT rowid FROM albums WHERE name = ''",
     "no upc or copyright": "SELECT rowid FROM albums WHERE external_id_upc IS NULL OR copyright_c IS NULL",
     "duplicated images": "SELECT album_rowid FROM album_images GROUP BY album_rowid, url HAVING count(*) > 1",
-    "duplicated credit": "SELECT album_rowid FROM artist_albums GROUP BY album_rowid, artist_rowid HAVING count(*) > 1",
+    "duplicated credit": (
+        "SELECT album_rowid FROM artist_albums "
+        "GROUP BY album_rowid, artist_rowid HAVING count(*) > 1"
+    ),
     "appears-on rows": "SELECT album_rowid FROM artist_albums WHERE index_in_album IS NULL",
-    "credit to a missing artist": "SELECT album_rowid FROM artist_albums WHERE artist_rowid NOT IN (SELECT rowid FROM artists)",
+    "credit to a missing artist": (
+        "SELECT album_rowid FROM artist_albums "
+        "WHERE artist_rowid NOT IN (SELECT rowid FROM artists)"
+    ),
 }
 
 
@@ -168,7 +210,9 @@ def test_isrc_lookup_most_popular_first(client, oracle):
 
 
 def test_isrc_is_normalised(client, oracle):
-    isrc = sample(oracle, "SELECT external_id_isrc FROM tracks WHERE external_id_isrc GLOB '[A-Z][A-Z]*'", 1)[0]
+    isrc = sample(oracle, "SELECT external_id_isrc FROM tracks WHERE external_id_isrc GLOB '[A-Z][A-Z]*'", 1)[
+        0
+    ]
     messy = f"  {isrc[:2].lower()}-{isrc[2:5]} {isrc[5:7]}-{isrc[7:]} "
     assert client.get(f"/lookup/isrc/{messy}").get_json() == client.get(f"/lookup/isrc/{isrc}").get_json()
     assert client.get(f"/lookup/isrc/{isrc}").get_json() != []

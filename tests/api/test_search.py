@@ -12,7 +12,6 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from app.catalog import search as search_sql
-from app.index.builder import build_search_index
 from tests.support.expected import fold
 from tests.support.inprocess import assert_error
 from tests.support.inprocess import counting_statements

@@ -11,10 +11,7 @@ def names_containing(oracle, table, text):
     case-insensitive, everything else literal), computed in Python."""
     needle = text.lower() if text.isascii() else text
     rows = oracle.execute(f"SELECT rowid, name FROM {table}").fetchall()
-    return {
-        rowid for rowid, name in rows
-        if needle in "".join(c.lower() if c.isascii() else c for c in name)
-    }
+    return {rowid for rowid, name in rows if needle in "".join(c.lower() if c.isascii() else c for c in name)}
 
 
 def common_word(oracle):
@@ -30,7 +27,10 @@ def test_track_search_finds_names_containing_q_most_popular_first(client, oracle
     got = client.get(f"/search/track?q={word.upper()}&limit=50").get_json()
     assert len(got) == 50
     matching = names_containing(oracle, "tracks", word)
-    ids = {row[0] for row in oracle.execute("SELECT id FROM tracks WHERE rowid IN (%s)" % ",".join(map(str, matching)))}
+    ids = {
+        row[0]
+        for row in oracle.execute("SELECT id FROM tracks WHERE rowid IN (%s)" % ",".join(map(str, matching)))
+    }
     assert {track["id"] for track in got} <= ids
     popularity = [track["popularity"] for track in got]
     assert popularity == sorted(popularity, reverse=True)
@@ -68,12 +68,10 @@ def test_artist_search_most_followers_first(client, oracle):
 
 @pytest.mark.parametrize("literal", ["%", "_"])
 def test_percent_and_underscore_are_literal(client, oracle, literal):
-    names = [row[0] for row in oracle.execute(
-        "SELECT name FROM tracks WHERE instr(name, ?) > 1", (literal,)
-    )]
+    names = [row[0] for row in oracle.execute("SELECT name FROM tracks WHERE instr(name, ?) > 1", (literal,))]
     assert names, "the generator writes names with % and _"
     position = names[0].index(literal)
-    q = names[0][position - 1:position + 1]
+    q = names[0][position - 1 : position + 1]
     got = client.get("/search/track", query_string={"q": q, "limit": 50}).get_json()
     assert got and all(q.lower() in track["name"].lower() for track in got)
     # As a wildcard, "o%e" or "o_e" would match "love", "home", "one" ...

@@ -6,10 +6,8 @@ reading the same files with plain sqlite3.
 """
 
 import json
-import os
 import shutil
 import sqlite3
-import subprocess
 import sys
 from pathlib import Path
 
@@ -22,9 +20,9 @@ from app.files import CatalogueFileError
 from app.files import main_fingerprint
 from app.index.builder import build_search_index
 from app.index.meta import FORMAT
+from tests.support.inprocess import make_app
 from tests.support.killing import kill_once_writing
 from tests.support.killing import start_cli
-from tests.support.inprocess import make_app
 
 BIN = Path(sys.executable).parent
 REPO = Path(__file__).resolve().parents[2]

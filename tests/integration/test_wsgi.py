@@ -29,8 +29,10 @@ def test_every_lookup_route(server, oracle):
     assert get(f"/lookup/artist/{artist_id}").json() == expected.artist(oracle, artist_rowid)
     assert get(f"/lookup/album/{album_id}").json() == expected.album(oracle, album_rowid)
     assert [t["id"] for t in get(f"/lookup/album/{album_id}/tracks").json()] == keys(
-        oracle, f"SELECT id FROM tracks WHERE album_rowid = {album_rowid} "
-                "ORDER BY disc_number, track_number, rowid", 1000)
+        oracle,
+        f"SELECT id FROM tracks WHERE album_rowid = {album_rowid} ORDER BY disc_number, track_number, rowid",
+        1000,
+    )
     assert track_id in {t["id"] for t in get(f"/lookup/isrc/{isrc.lower()}").json()}
 
 
@@ -40,7 +42,9 @@ def test_search_health_docs_and_errors(server):
     assert requests.get(f"{base}/search/artist?q=an&limit=5", timeout=10).status_code == 200
     health = requests.get(f"{base}/health", timeout=10)
     assert health.json()["status"] == "ok"
-    assert requests.get(f"{base}/openapi.yaml", timeout=10).text.startswith(("openapi", "info", "paths", "components"))
+    assert requests.get(f"{base}/openapi.yaml", timeout=10).text.startswith(
+        ("openapi", "info", "paths", "components")
+    )
     assert "swagger-ui" in requests.get(f"{base}/docs", timeout=10).text
     assert requests.head(f"{base}/health", timeout=10).status_code == 200
     missing = requests.get(f"{base}/nothing/here", timeout=10)
@@ -54,15 +58,21 @@ def test_batch_of_400_mixed_items(server, oracle):
         "tracks": keys(oracle, "SELECT id FROM tracks ORDER BY rowid DESC", 100),
         "artists": keys(oracle, "SELECT id FROM artists ORDER BY rowid DESC", 100),
         "albums": keys(oracle, "SELECT id FROM albums ORDER BY rowid DESC", 100),
-        "isrcs": keys(oracle, "SELECT DISTINCT external_id_isrc FROM tracks WHERE external_id_isrc <> ''", 100),
+        "isrcs": keys(
+            oracle, "SELECT DISTINCT external_id_isrc FROM tracks WHERE external_id_isrc <> ''", 100
+        ),
     }
     response = requests.post(f"{server.base_url}/batch/lookup", json=request, timeout=30)
     assert response.status_code == 200
     answer = response.json()
     for kind in ("artists", "albums"):
         assert set(answer[kind]) == set(request[kind])
-    visible = keys(oracle, "SELECT t.id FROM tracks t JOIN albums a ON a.rowid = t.album_rowid "
-                           f"WHERE t.id IN ({','.join(repr(k) for k in request['tracks'])})", 1000)
+    visible = keys(
+        oracle,
+        "SELECT t.id FROM tracks t JOIN albums a ON a.rowid = t.album_rowid "
+        f"WHERE t.id IN ({','.join(repr(k) for k in request['tracks'])})",
+        1000,
+    )
     assert set(answer["tracks"]) == set(visible)
     assert set(answer["isrcs"]) <= set(request["isrcs"]) and len(answer["isrcs"]) >= 95
     too_many = dict(request, tracks=request["tracks"] + request["tracks"][:1])

@@ -103,8 +103,16 @@ def stop(process, sig=signal.SIGTERM):
 
 
 @contextlib.contextmanager
-def running_gunicorn(env=None, *, workers=2, health_path="/health", app="wsgi:app",
-                     worker_class=None, cwd=REPO, start_timeout=START_TIMEOUT_S):
+def running_gunicorn(
+    env=None,
+    *,
+    workers=2,
+    health_path="/health",
+    app="wsgi:app",
+    worker_class=None,
+    cwd=REPO,
+    start_timeout=START_TIMEOUT_S,
+):
     """Run ``gunicorn -c gunicorn.conf.py APP`` (the service by default) with
     the production settings of ``cwd`` (this checkout by default).
 
@@ -195,12 +203,18 @@ def running_redis():
             process = subprocess.Popen(
                 [
                     system_binary("redis-server"),
-                    "--bind", "127.0.0.1",
-                    "--port", str(port),
-                    "--dir", folder,
-                    "--save", "",
-                    "--appendonly", "no",
-                    "--daemonize", "no",
+                    "--bind",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                    "--dir",
+                    folder,
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--daemonize",
+                    "no",
                 ],
                 stdout=log_file,
                 stderr=subprocess.STDOUT,
@@ -296,7 +310,15 @@ def running_nginx(site_config, prefix, port):
     log_path = prefix / "stderr.log"
     with log_path.open("wb") as log_file:
         process = subprocess.Popen(
-            [system_binary("nginx"), "-p", f"{prefix}/", "-c", str(main_path), "-e", str(prefix / "error.log")],
+            [
+                system_binary("nginx"),
+                "-p",
+                f"{prefix}/",
+                "-c",
+                str(main_path),
+                "-e",
+                str(prefix / "error.log"),
+            ],
             stdout=log_file,
             stderr=subprocess.STDOUT,
             start_new_session=True,
