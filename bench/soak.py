@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from app.demo import write_catalogue
+from bench.keys import sample_keys
 from tests.support.load import mixed_requests
 from tests.support.load import run_load
 from tests.support.servers import running_gunicorn
@@ -53,33 +54,13 @@ def catalogue(tracks):
     return main
 
 
-def load_keys(main):
-    import sqlite3
-
-    with sqlite3.connect(f"file:{main}?mode=ro", uri=True) as connection:
-
-        def column(sql):
-            return [row[0] for row in connection.execute(sql)]
-
-        return {
-            "tracks": column(
-                "SELECT t.id FROM tracks t JOIN albums a ON a.rowid = t.album_rowid LIMIT 20000"
-            ),
-            "artists": column("SELECT id FROM artists LIMIT 20000"),
-            "albums": column("SELECT id FROM albums LIMIT 20000"),
-            "isrcs": column(
-                "SELECT DISTINCT external_id_isrc FROM tracks WHERE external_id_isrc <> '' LIMIT 20000"
-            ),
-        }
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=int, default=10)
     parser.add_argument("--tracks", type=int, default=200_000)
     arguments = parser.parse_args()
     main_file = catalogue(arguments.tracks)
-    make_request = mixed_requests(load_keys(main_file))
+    make_request = mixed_requests(sample_keys(main_file, 20000))
     environment = {"MUSIC_API_MAIN_DATABASE": main_file, "MUSIC_API_RATELIMIT_ENABLED": "false"}
     samples = []
     with running_gunicorn(environment, workers=2) as server:

@@ -5,10 +5,10 @@ counted apart. The figures are printed for docs/RELIABILITY.md.
 """
 
 import json
-import sqlite3
 
 import pytest
 
+from bench.keys import sample_keys
 from tests.support.load import mixed_requests
 from tests.support.load import run_load
 from tests.support.servers import running_gunicorn
@@ -18,22 +18,7 @@ SECONDS = 60
 
 @pytest.fixture(scope="module")
 def keys(main_file):
-    with sqlite3.connect(f"file:{main_file}?mode=ro", uri=True) as connection:
-
-        def column(sql):
-            return [row[0] for row in connection.execute(sql)]
-
-        return {
-            "tracks": column(
-                "SELECT t.id FROM tracks t JOIN albums a ON a.rowid = t.album_rowid "
-                "ORDER BY t.rowid % 13, t.rowid LIMIT 2000"
-            ),
-            "artists": column("SELECT id FROM artists"),
-            "albums": column("SELECT id FROM albums"),
-            "isrcs": column(
-                "SELECT DISTINCT external_id_isrc FROM tracks WHERE external_id_isrc <> '' LIMIT 2000"
-            ),
-        }
+    return sample_keys(main_file, 2000)
 
 
 def test_saturation_has_no_failures(main_file, keys):
