@@ -24,6 +24,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 import requests
 
 from servers import free_port
@@ -37,6 +38,7 @@ DEBIAN_MIRROR = os.environ.get("DEBIAN_MIRROR", "http://deb.debian.org/debian")
 DEBIAN_PYTHON = "/usr/bin/python3"
 # Several test runs (worktrees) may share this machine's podman store.
 IMAGES_LOCK = Path(tempfile.gettempdir()) / "music-metadata-api-test-images.lock"
+CATALOGUE_FILES = ("main_database.sqlite3", "track_files.sqlite3")
 START_TIMEOUT_S = 90
 COMMAND_TIMEOUT_S = 900
 
@@ -180,6 +182,23 @@ def image_inspect(name):
     """What podman knows of the image: ``Config`` (Env, User, ExposedPorts),
     ``Healthcheck``, ``Size``."""
     return json.loads(podman("image", "inspect", name).stdout)[0]
+
+
+@pytest.fixture(scope="session")
+def image():
+    """The service's image, built once per test run and removed after it."""
+    try:
+        yield service_image()
+    finally:
+        remove_service_image()
+
+
+@pytest.fixture(scope="module")
+def data_dir(catalogue_dir):
+    """The tests' generated catalogue in a folder the container's user can read."""
+    folder = readable_copy(catalogue_dir, CATALOGUE_FILES)
+    yield folder
+    shutil.rmtree(folder)
 
 
 def readable_copy(folder, files):

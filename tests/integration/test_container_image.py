@@ -2,36 +2,21 @@
 base, run by podman read-only with a generated catalogue mounted at /data."""
 
 import json
-import shutil
 
 import pytest
 import requests
 
 import containers
+from containers import data_dir  # noqa: F401 (fixture)
+from containers import image  # noqa: F401 (fixture)
 from containers import running_container
 
 # The image's own user (Containerfile), never root.
 IMAGE_UID = 10001
-CATALOGUE_FILES = ("main_database.sqlite3", "track_files.sqlite3")
 # The demo built into the image always holds this ISRC (README, fixed seed).
 DEMO_ISRC = "QZ5324553187"
 # Tools that must not be in the image: compilers and build tools.
 BUILD_TOOLS = ("gcc", "cc", "c++", "clang", "make", "ld", "as")
-
-
-@pytest.fixture(scope="session")
-def image():
-    try:
-        yield containers.service_image()
-    finally:
-        containers.remove_service_image()
-
-
-@pytest.fixture(scope="module")
-def data_dir(catalogue_dir):
-    folder = containers.readable_copy(catalogue_dir, CATALOGUE_FILES)
-    yield folder
-    shutil.rmtree(folder)
 
 
 @pytest.fixture(scope="module")
