@@ -60,8 +60,8 @@ network_backend = "netavark"
 @functools.cache
 def podman_environment():
     """The environment every podman (and podman-compose) command runs with."""
-    folder = Path(tempfile.mkdtemp(prefix="music-metadata-api-podman-"))
-    conf = folder / "containers.conf"
+    # One fixed file, rewritten by each run: nothing accumulates.
+    conf = Path(tempfile.gettempdir()) / "music-metadata-api-test-containers.conf"
     conf.write_text(CONTAINERS_CONF)
     return dict(os.environ, CONTAINERS_CONF=str(conf))
 

@@ -6,6 +6,7 @@ import contextlib
 import json
 import subprocess
 import sys
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,10 +57,25 @@ def compose_up(settings):
     base_url = f"http://{settings['MUSIC_API_PORT']}"
     try:
         compose(project, "up", "--detach", env=env)
+        topology = Topology(project=project, base_url=base_url)
+        # Each instance ready before any request goes through nginx, which
+        # would otherwise mark a starting one failed (max_fails=1) and, with
+        # both marked, answer 503 for fail_timeout.
+        for service in INSTANCES:
+            wait_until_container_healthy(topology.container(service), lambda: _logs(project))
         containers.wait_until_healthy(base_url + "/health", lambda: _logs(project))
-        yield Topology(project=project, base_url=base_url)
+        yield topology
     finally:
         compose(project, "down", "--timeout", "10", env=env)
+
+
+def wait_until_container_healthy(name, describe):
+    """Run the image's own HEALTHCHECK in the container until it passes (bounded)."""
+    deadline = time.monotonic() + containers.START_TIMEOUT_S
+    while containers.podman("healthcheck", "run", name, check=False).returncode != 0:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{name} not healthy in {containers.START_TIMEOUT_S} s:\n{describe()}")
+        time.sleep(0.5)
 
 
 def _logs(project):
