@@ -4,14 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DIR := var/demo
 
-.PHONY: install run lint test test-fast bench clean system-packages
+.PHONY: install run lint test test-fast test-container image bench clean system-packages
 
 install: $(VENV)/.installed
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,tracing]'
 	touch $@
 
 # Serves the files named by MUSIC_API_MAIN_DATABASE, or else a demo catalogue
@@ -40,6 +40,31 @@ test: lint system-packages
 # Redis started), so no system packages needed either.
 test-fast: lint
 	$(BIN)/pytest -m "not integration"
+
+# Only the container tests (image, compose topology, Kubernetes manifests).
+test-container: install system-packages
+	$(BIN)/pytest tests/integration/test_container_*.py
+
+# The container image (Containerfile; docs/DEPLOYMENT.md, "Containers"). The
+# build has no network: the wheels are built here first, by WHEEL_PYTHON,
+# which must be the Python version of BASE (environment markers choose
+# dependencies). `make image BASE=... IMAGE=...` builds on any base.
+CONTAINER ?= podman
+BASE ?= docker.io/library/python:3.11-slim-bookworm
+IMAGE ?= localhost/music-metadata-api:latest
+WHEEL_PYTHON ?= $(BIN)/python
+IMAGE_DIR := var/image
+
+image: install
+	rm -rf $(IMAGE_DIR) && mkdir -p $(IMAGE_DIR)
+	$(BIN)/pip freeze --exclude-editable > $(IMAGE_DIR)/constraints.txt
+	$(WHEEL_PYTHON) -m venv $(IMAGE_DIR)/venv
+	$(IMAGE_DIR)/venv/bin/pip wheel --quiet --wheel-dir $(IMAGE_DIR)/wheels \
+		--constraint $(IMAGE_DIR)/constraints.txt '.[tracing]'
+	$(CONTAINER) build $(if $(filter podman,$(notdir $(CONTAINER))),--format docker) \
+		--build-arg BASE=$(BASE) --tag $(IMAGE) --file Containerfile .
+	@$(CONTAINER) image inspect --format '{{.Size}}' $(IMAGE) | \
+		awk '{ printf "built $(IMAGE): %.0f MB\n", $$1 / 1e6 }'
 
 # Benchmarks (bench/, results in docs/PERFORMANCE.md): wrk from Debian, the
 # peer (Datasette) from the bench extra. Catalogues are cached in BENCH_DIR.

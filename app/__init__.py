@@ -19,6 +19,7 @@ def create_app(overrides=None):
     from app import logs
     from app import metrics
     from app import proxies
+    from app import tracing
     from app.api import batch
     from app.api import docs
     from app.api import health
@@ -43,10 +44,11 @@ def create_app(overrides=None):
     app.extensions["catalogue_files"] = resolve_files(app.config)
     db.init_app(app)
     errors.init_app(app)
-    # Request ids, logs and metrics first: their hooks then see every
-    # request, including one the rate limit turns away.
+    # Request ids, logs, metrics and traces first: their hooks then see
+    # every request, including one the rate limit turns away.
     logs.init_app(app)
     metrics.init_app(app)
+    tracing.init_app(app)
     limits.init_app(app)
     http_cache.init_app(app)
     cors.init_app(app)

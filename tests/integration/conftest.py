@@ -2,9 +2,15 @@
 sockets (gunicorn, nginx, Redis): it is marked ``integration``, so that
 ``pytest -m "not integration"`` (``make test-fast``) leaves it out."""
 
+import shutil
 from pathlib import Path
 
 import pytest
+
+from tests.support.containers import CATALOGUE_FILES
+from tests.support.containers import readable_copy
+from tests.support.containers import remove_service_image
+from tests.support.containers import service_image
 
 HERE = Path(__file__).resolve().parent
 
@@ -16,3 +22,20 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if HERE in item.path.parents:
             item.add_marker(pytest.mark.integration)
+
+
+@pytest.fixture(scope="session")
+def image():
+    """The service's image, built once per test run and removed after it."""
+    try:
+        yield service_image()
+    finally:
+        remove_service_image()
+
+
+@pytest.fixture(scope="module")
+def data_dir(catalogue_dir):
+    """The tests' generated catalogue in a folder the container's user can read."""
+    folder = readable_copy(catalogue_dir, CATALOGUE_FILES)
+    yield folder
+    shutil.rmtree(folder)
