@@ -8,7 +8,7 @@ The SDK reads the rest itself (``OTEL_SERVICE_NAME``, ``OTEL_TRACES_SAMPLER``,
 
 Spans come from opentelemetry-instrumentation-flask: a W3C ``traceparent``
 on the request makes the span its child. This module names each span after
-the route template the logs and metrics use (``GET /lookup/track/{track_id}``)
+the route template the logs and metrics use (``GET /lookup/track/{id}``)
 and adds the SQL statements the request ran.
 """
 

@@ -64,7 +64,7 @@ def test_logs_are_json_lines_on_stdout(served):
     assert stderr == ""
     assert any(line["message"] == "Listening at: http://0.0.0.0:8080 (1)" for line in lines)
     request_lines = [line for line in lines if line["logger"] == "app.requests"]
-    assert {"route": "/lookup/track/{track_id}", "status": 404} in [
+    assert {"route": "/lookup/track/{id}", "status": 404} in [
         {"route": line["route"], "status": line["status"]} for line in request_lines
     ]
 

@@ -200,7 +200,7 @@ def test_spans_are_exported_while_serving(exported):
 
 def test_span_continues_the_callers_w3c_trace(exported):
     _, span = span_of(exported, "lookup")
-    assert span.name == "GET /lookup/track/{track_id}"
+    assert span.name == "GET /lookup/track/{id}"
     assert span.trace_id.hex() == TRACE_ID
     assert span.parent_span_id.hex() == PARENT_SPAN_ID
     assert span.kind == Span.SpanKind.SPAN_KIND_SERVER
@@ -209,7 +209,7 @@ def test_span_continues_the_callers_w3c_trace(exported):
 @pytest.mark.parametrize(
     "name, request_name, status",
     [
-        ("GET /lookup/track/{track_id}", "lookup", 200),
+        ("GET /lookup/track/{id}", "lookup", 200),
         ("POST /batch/lookup", "batch", 200),
     ],
 )
