@@ -113,7 +113,7 @@ def _links(kind):
         "external_urls": ExternalUrls(kind, required=True),
         "href": ServiceHref(kind, required=True),
         "id": fields.String(required=True),
-        "type": fields.Constant(kind, required=True),
+        "type": fields.Constant(kind, required=True, metadata={"type": "string", "enum": [kind]}),
         "uri": SpotifyUri(kind, required=True),
     }
 
@@ -130,7 +130,7 @@ def _markets():
 
 
 class FollowersSchema(RowSchema):
-    href = fields.Constant(None, required=True)
+    href = fields.Constant(None, required=True, metadata={"type": "string", "nullable": True})
     followers_total = fields.Integer(required=True, data_key="total")
 
 
@@ -185,7 +185,7 @@ class SimplifiedTrackSchema(RowSchema.from_dict(_links("track"))):
     name = fields.String(required=True)
     preview_url = fields.String(required=True, allow_none=True)
     track_number = fields.Integer(required=True)
-    is_local = fields.Constant(False, required=True)
+    is_local = fields.Constant(False, required=True, metadata={"type": "boolean", "enum": [False]})
 
 
 class TrackSchema(SimplifiedTrackSchema):
@@ -220,7 +220,8 @@ class AlbumSchema(SimplifiedAlbumSchema):
                            metadata={"description": "the first page of its tracks"})
     copyrights = Copyrights(required=True)
     external_ids = NestedFromRow(AlbumExternalIdsSchema, required=True)
-    genres = fields.Constant([], required=True, metadata={"description": "always empty"})
+    genres = fields.Constant([], required=True, metadata={
+        "description": "always empty", "type": "array", "items": {"type": "string"}, "maxItems": 0})
     label = fields.String(required=True)
     popularity = fields.Integer(required=True)
 
@@ -251,7 +252,7 @@ class SearchResultsSchema(RowSchema):
 
 class TokenSchema(RowSchema):
     access_token = fields.String(required=True)
-    token_type = fields.Constant("Bearer", required=True)
+    token_type = fields.Constant("Bearer", required=True, metadata={"type": "string"})
     expires_in = fields.Integer(required=True)
 
 

@@ -32,6 +32,7 @@ class IdList(fields.String):
         super().__init__(metadata={
             "description": f"up to {maximum} comma-separated Spotify ids; unknown ones "
             "give null in their place",
+            "pattern": rf"^[0-9A-Za-z]{{22}}(,[0-9A-Za-z]{{22}}){{0,{maximum - 1}}}$",
         }, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -59,6 +60,9 @@ class Market(fields.String):
         return None if market == "from_token" else market.upper()
 
 
+_ANY_TYPE = "|".join(SEARCH_TYPES)
+
+
 class SearchTypes(fields.String):
     default_error_messages = {"invalid": "Bad search type field"}
 
@@ -67,6 +71,7 @@ class SearchTypes(fields.String):
             "description": "comma-separated: " + ", ".join(SEARCH_TYPES)
             + "; only track, album and artist find anything here",
             "example": "track,album",
+            "pattern": f"^({_ANY_TYPE})(,({_ANY_TYPE}))*$",
         }, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -77,6 +82,8 @@ class SearchTypes(fields.String):
 
 
 class SearchQuery(fields.String):
+    """Text with something besides whitespace, no NUL, at most 500 characters."""
+
     default_error_messages = {
         "empty": "No search query",
         "nul": "query must not contain NUL characters",
@@ -127,6 +134,8 @@ class SpotifySearchArguments(QueryArguments):
         "track:, album:, artist:, year: (1999 or 1990-1999), isrc:, genre: (artists); "
         "values unquoted (up to the next filter), 'single' or \"double\" quoted",
         "example": "album:'Discovery' artist:Daft Punk",
+        "pattern": r"^[ \t\n\v\f\r]*[^ \t\n\v\f\r\u0000][^\u0000]*$",
+        "maxLength": SEARCH_MAX_CHARACTERS,
     })
     type = SearchTypes(required=True, error_messages={"required": "Missing parameter type"})
     limit = WholeNumber(0, 50, load_default=20)
