@@ -60,7 +60,8 @@ def test_album_and_artist_filters_put_the_exact_album_first(v1, oracle):
 def exact_albums(oracle, album, artist):
     return {row[0] for row in oracle.execute(
         "SELECT albums.id FROM albums JOIN artist_albums ON artist_albums.album_rowid = albums.rowid "
-        "JOIN artists ON artists.rowid = artist_albums.artist_rowid WHERE albums.name = ? AND artists.name = ?",
+        "JOIN artists ON artists.rowid = artist_albums.artist_rowid "
+        "WHERE albums.name = ? AND artists.name = ?",
         (album, artist))}
 
 
@@ -84,7 +85,8 @@ def test_free_words_with_year_range_keep_only_those_years(v1, oracle):
 
 
 def test_case_and_accents_are_ignored(v1, oracle):
-    (name,) = oracle.execute("SELECT name FROM artists WHERE name <> '' ORDER BY followers_total DESC").fetchone()
+    (name,) = oracle.execute(
+        "SELECT name FROM artists WHERE name <> '' ORDER BY followers_total DESC").fetchone()
     shouted = v1.get("/v1/search", query_string={"q": f"artist:{name.upper()}", "type": "artist"}).get_json()
     assert name in [artist["name"] for artist in shouted["artists"]["items"]]
 
