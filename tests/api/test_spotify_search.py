@@ -3,7 +3,6 @@
 import pytest
 
 from app.search_query import folded_words
-from app.search_query import parse
 from tests.support.inprocess import assert_error
 from tests.support.inprocess import make_app
 
@@ -11,19 +10,6 @@ from tests.support.inprocess import make_app
 @pytest.fixture(scope="module")
 def v1(main_file, index_file):
     return make_app(main_file, SEARCH_DATABASE=str(index_file)).test_client()
-
-
-@pytest.mark.parametrize("q, free, filters", [
-    ("album:'Don't Stop' artist:'Foo Bar'", "", {"album": "Don't Stop", "artist": "Foo Bar"}),
-    ('Night Train artist:"Ada Lane"', "Night Train", {"artist": "Ada Lane"}),
-    ("track:Night Train ALBUM:Ride year:1990-1999 tag:new",
-     "", {"track": "Night Train", "album": "Ride", "year": "1990-1999", "tag": "new"}),
-    ('isrc:"USUM72409273', "", {"isrc": "USUM72409273"}),
-    ("re:load time:out", "re:load time:out", {}),
-])
-def test_query_parsing(q, free, filters):
-    parsed = parse(q)
-    assert (parsed.free, parsed.filters) == (free, filters)
 
 
 def test_isrc_filter_finds_every_track_with_it(v1, oracle):
