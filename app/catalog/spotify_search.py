@@ -10,6 +10,22 @@ statement is bounded by the candidate window, whatever the catalogue's size.
 import json
 
 from app.catalog import key_list
+from app.catalog import like_pattern
+
+# Without a search index: names containing the text, most popular (or
+# followed) first, the walk the native scan makes (see app.catalog.tracks),
+# stopping at the window; the search's time limit bounds a rare text.
+SCAN = {
+    "track": """
+        SELECT rowid FROM tracks INDEXED BY tracks_popularity WHERE name LIKE ? ESCAPE '\\'
+        ORDER BY popularity DESC, rowid DESC LIMIT ?""",
+    "album": """
+        SELECT rowid FROM albums INDEXED BY album_popularity WHERE name LIKE ? ESCAPE '\\'
+        ORDER BY popularity DESC, rowid DESC LIMIT ?""",
+    "artist": """
+        SELECT rowid FROM artists INDEXED BY artists_followers WHERE name LIKE ? ESCAPE '\\'
+        ORDER BY followers_total DESC, rowid DESC LIMIT ?""",
+}
 
 TRACKS_BY_ISRC = """
 SELECT rowid FROM tracks WHERE external_id_isrc = ?
@@ -72,6 +88,12 @@ FROM json_each(?) AS wanted
 JOIN artists ON artists.rowid = wanted.value
 ORDER BY wanted.key
 """
+
+
+def scanned(connection, kind, text, window):
+    """Rowids of ``kind`` whose names contain ``text``, best first, at most ``window``."""
+    rows = connection.execute(SCAN[kind], (like_pattern(text), window))
+    return [rowid for (rowid,) in rows]
 
 
 def tracks_by_isrc(connection, isrc, window):
