@@ -7,7 +7,7 @@ candidate: names, release dates, credited artists' names, genres. Every
 statement is bounded by the candidate window, whatever the catalogue's size.
 """
 
-import json
+import orjson
 
 from app.catalog import key_list
 from app.catalog import like_pattern
@@ -126,7 +126,7 @@ def track_facts(connection, rowids):
     rows = connection.execute(TRACK_FACTS, (key_list(rowids),))
     return [
         {"rowid": rowid, "track": name, "album": album, "release_date": date,
-         "artists": json.loads(track_artists) + json.loads(album_artists)}
+         "artists": orjson.loads(track_artists) + orjson.loads(album_artists)}
         for rowid, name, album, date, track_artists, album_artists in rows
     ]
 
@@ -134,7 +134,7 @@ def track_facts(connection, rowids):
 def album_facts(connection, rowids):
     rows = connection.execute(ALBUM_FACTS, (key_list(rowids),))
     return [
-        {"rowid": rowid, "album": name, "release_date": date, "artists": json.loads(artists)}
+        {"rowid": rowid, "album": name, "release_date": date, "artists": orjson.loads(artists)}
         for rowid, name, date, artists in rows
     ]
 
@@ -142,6 +142,6 @@ def album_facts(connection, rowids):
 def artist_facts(connection, rowids):
     rows = connection.execute(ARTIST_FACTS, (key_list(rowids),))
     return [
-        {"rowid": rowid, "artist": name, "genres": json.loads(genres)}
+        {"rowid": rowid, "artist": name, "genres": orjson.loads(genres)}
         for rowid, name, genres in rows
     ]
