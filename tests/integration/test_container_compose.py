@@ -11,9 +11,9 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-import containers
 import pytest
 
+from tests.support import containers
 from tests.support.servers import free_port
 from tests.support.traffic import send
 

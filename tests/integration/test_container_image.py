@@ -3,10 +3,10 @@ base, run by podman read-only with a generated catalogue mounted at /data."""
 
 import json
 
-import containers
 import pytest
 import requests
 
+from tests.support import containers
 from tests.support.containers import running_container
 
 # The image's own user (Containerfile), never root.
