@@ -31,6 +31,7 @@ def test_health_says_both_files_answer(served):
         "status": "ok",
         "databases": {"main": "ok", "track_files": "ok"},
         "search": "scan",
+        "index_parts": [],
     }
 
 
