@@ -85,7 +85,8 @@ SETTINGS = (
     Setting(
         "RATELIMIT_DEFAULT",
         "100 per second",
-        "flask-limiter: the limit for each client IP, in flask-limiter's "
+        "The one limit of each client IP, counted over every route together "
+        "(/health, /metrics and the docs are not counted), in flask-limiter's "
         "notation (`100 per second`, `5000 per hour`).",
     ),
     Setting(
