@@ -9,14 +9,16 @@ import re
 
 from marshmallow import EXCLUDE
 from marshmallow import Schema
+from marshmallow import ValidationError
 from marshmallow import fields
 from marshmallow import validate
 
 from app.errors import ApiError
 from app.validation import ISRC_INPUT_REGEX
-from app.validation import SPOTIFY_ID_PATTERN
 from app.validation import SPOTIFY_ID_REGEX
 from app.validation import normalise_isrc
+from app.validation import normalise_spotify_id
+from app.validation import wrong_kind_message
 
 # Whitespace trimmed from a query, and the same set as a regex class, so the
 # published pattern (ECMA-262 compatible) says exactly what is accepted.
@@ -30,20 +32,26 @@ QUERY_MAX_CHARACTERS = 200
 
 
 class SpotifyId(fields.String):
-    """A Spotify id, checked with the validators' own pattern (fullmatch: a
-    Regexp validator's ``$`` would let a trailing newline through) and
-    published in the OpenAPI document with it."""
+    """A Spotify id of ``kind`` (track, artist, album), loaded from an id, a
+    spotify: URI or an open.spotify.com link (:func:`normalise_spotify_id`).
+
+    The OpenAPI document publishes the id's own pattern, the canonical
+    form; the links are accepted as a convenience and said in words.
+    """
 
     default_error_messages = {"invalid_id": "not a Spotify id (22 characters of [0-9A-Za-z])"}
 
-    def __init__(self, *, metadata=None, **kwargs):
+    def __init__(self, kind=None, *, metadata=None, **kwargs):
+        self.kind = kind
         super().__init__(metadata={"pattern": SPOTIFY_ID_REGEX, **(metadata or {})}, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        value = super()._deserialize(value, attr, data, **kwargs)
-        if not SPOTIFY_ID_PATTERN.fullmatch(value):
-            raise self.make_error("invalid_id")
-        return value
+        text = super()._deserialize(value, attr, data, **kwargs)
+        spotify_id = normalise_spotify_id(text, self.kind)
+        if spotify_id is None:
+            wrong_kind = wrong_kind_message(text, self.kind)
+            raise ValidationError(wrong_kind) if wrong_kind else self.make_error("invalid_id")
+        return spotify_id
 
 
 class Isrc(fields.String):
@@ -151,7 +159,11 @@ class SearchArguments(QueryArguments):
 
 def _spotify_id_variable():
     return SpotifyId(
-        required=True, metadata={"description": "Spotify id: 22 characters of [0-9A-Za-z]"}
+        required=True,
+        metadata={
+            "description": "Spotify id: 22 characters of [0-9A-Za-z]. A spotify:track: (artist:, "
+            "album:) URI or an open.spotify.com link is read as the id it holds"
+        },
     )
 
 
@@ -184,9 +196,9 @@ class BatchRequestSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    tracks = _batch_list(SpotifyId())
-    artists = _batch_list(SpotifyId())
-    albums = _batch_list(SpotifyId())
+    tracks = _batch_list(SpotifyId("track"))
+    artists = _batch_list(SpotifyId("artist"))
+    albums = _batch_list(SpotifyId("album"))
     isrcs = _batch_list(Isrc())
 
 

@@ -156,3 +156,22 @@ def test_a_trailing_newline_is_not_a_valid_key(client, oracle, kind):
     key = ids(oracle, "tracks", 1)[0] if kind == "tracks" else shared_isrcs(oracle, 1)[0]
     error = assert_error(client.post("/batch/lookup", json={kind: [key + "\n"]}), 400, "invalid request body")
     assert kind in error["fields"]
+
+
+def test_ids_as_people_paste_them_are_read_as_ids(client, oracle):
+    track, artist, album = (ids(oracle, table, 1)[0] for table in ("tracks", "artists", "albums"))
+    pasted = client.post("/batch/lookup", json={
+        "tracks": [f"spotify:track:{track}"],
+        "artists": [f"https://open.spotify.com/artist/{artist}?si=0123abcd"],
+        "albums": [f"https://open.spotify.com/intl-fr/album/{album}"],
+    })
+    canonical = client.post("/batch/lookup", json={"tracks": [track], "artists": [artist], "albums": [album]})
+    assert pasted.status_code == 200
+    assert pasted.get_json() == canonical.get_json()
+    assert list(pasted.get_json()["tracks"]) == [track]
+
+
+def test_a_link_to_another_kind_names_the_entry(client, oracle):
+    album = ids(oracle, "albums", 1)[0]
+    error = assert_error(client.post("/batch/lookup", json={"tracks": [f"spotify:album:{album}"]}), 400)
+    assert error["fields"] == {"tracks": {"0": ["the link names an album, not a track"]}}
