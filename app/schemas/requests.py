@@ -188,11 +188,25 @@ class PathVariables(Schema):
 BATCH_MAX_ITEMS = 400
 
 
+# The batch body's messages in the service's one style (lower case, no
+# full stop), where marshmallow's own would say "Not a valid list."
+_ITEM_MESSAGES = {"invalid": "not a string", "null": "not a string but null"}
+
+
 def _batch_list(item):
-    return fields.List(item, allow_none=True, metadata={"maxItems": BATCH_MAX_ITEMS})
+    item.error_messages.update(_ITEM_MESSAGES)
+    return fields.List(
+        item,
+        allow_none=True,
+        error_messages={"invalid": "not a list of strings"},
+        metadata={"maxItems": BATCH_MAX_ITEMS},
+    )
 
 
 class BatchRequestSchema(Schema):
+    """The batch body's lists, once its keys are matched to these names
+    ignoring case (:mod:`app.api.batch`)."""
+
     class Meta:
         unknown = EXCLUDE
 
@@ -209,8 +223,10 @@ LOOKUP_KINDS = tuple(BatchRequestSchema().fields)
 # some list. The 400-item total is stated in the description.
 BATCH_REQUEST_RULES = {
     "description": f"At least one item in all, at most {BATCH_MAX_ITEMS} items in all "
-    "(counted as sent, before repeats are merged). null counts as not sent; "
-    "unknown keys are ignored.",
+    "(counted as sent, before repeats are merged). Keys are matched ignoring case "
+    "(`ISRCs`, `Tracks`). null counts as not sent; unknown keys are ignored, but named "
+    "with the valid keys when no valid one is sent. Ids may also be spotify: URIs or "
+    "open.spotify.com links.",
     "anyOf": [
         {"required": [kind], "properties": {kind: {"type": "array", "minItems": 1}}}
         for kind in LOOKUP_KINDS
