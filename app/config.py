@@ -44,7 +44,8 @@ SETTINGS = (
     Setting(
         "BIND",
         "127.0.0.1:8080",
-        "Address gunicorn listens on (read by gunicorn.conf.py and `make run`).",
+        "Address gunicorn listens on (read by `music-metadata-api serve`, which "
+        "`make run` runs); `serve` says in one line when it is already in use.",
     ),
     Setting(
         "SEARCH_TIME_LIMIT_MS",
