@@ -48,9 +48,12 @@ workers = int(os.environ.get("WEB_CONCURRENCY", _available_cores()))
 # Chosen by measurement (docs/DEPLOYMENT.md): SQLite releases the GIL while it
 # reads, so a few threads per worker keep a core busy while another thread
 # waits on the disk, and a slow search does not hold a whole worker.
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+_worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 # (gunicorn turns a sync worker with more than one thread into gthread.)
-threads = int(os.environ.get("GUNICORN_THREADS", 4 if worker_class == "gthread" else 1))
+threads = int(os.environ.get("GUNICORN_THREADS", 4 if _worker_class == "gthread" else 1))
+# gthread, noting when each request arrived so that time limits count its
+# wait for a thread (app/arrival.py).
+worker_class = "app.gunicorn_worker.ThreadWorker" if _worker_class == "gthread" else _worker_class
 # The app (Flask, schemas, the OpenAPI document) is imported once in the
 # master and shared copy-on-write; database connections open in each worker
 # after the fork, on first use.

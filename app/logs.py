@@ -116,6 +116,8 @@ def finish_request(response):
             "route": route_template(),
             "status": response.status_code,
             "duration_ms": round(duration * 1000, 3),
+            # Time it waited for a thread before that (app.arrival).
+            "queued_ms": round((g.request_started - g.get("request_arrived", g.request_started)) * 1000, 3),
             "bytes": _body_bytes(response),
             "client_ip": request.remote_addr,
             "user_agent": request.user_agent.string,
