@@ -165,7 +165,11 @@ def test_stopping_one_instance_loses_no_request(main_file, track_ids, tmp_path):
             stopped = {}
 
             def stop_first():
-                time.sleep(0.3)
+                # Once it has answered some of the stream (not after a fixed
+                # time, which a fast machine could outrun), bounded.
+                deadline = time.monotonic() + 120
+                while first.log().count('"app.requests"') < 50 and time.monotonic() < deadline:
+                    time.sleep(0.02)
                 stopped["at"] = time.monotonic()
                 first.process.send_signal(signal.SIGTERM)
 
