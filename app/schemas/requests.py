@@ -86,7 +86,12 @@ class SearchText(fields.String):
         self.maximum = maximum
         inside = rf"{_NOT_NUL}{{{minimum - 2},{maximum - 2}}}"
         pattern = rf"^{_SPACE}*{_NOT_SPACE}{inside}{_NOT_SPACE}{_SPACE}*$"
-        super().__init__(metadata={"pattern": pattern, **(metadata or {})}, **kwargs)
+        # The pattern sits in an allOf: same meaning to JSON Schema (and to
+        # schemathesis), but Swagger UI only checks top-level keywords, so a
+        # 1-character q there says "Value must be at least 2 characters"
+        # instead of showing this regular expression.
+        published = {"minLength": minimum, "allOf": [{"pattern": pattern}]}
+        super().__init__(metadata={**published, **(metadata or {})}, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
@@ -180,7 +185,6 @@ class PathVariables(Schema):
         metadata={
             "description": "ISRC; spaces and hyphens are removed and letters upper-cased "
             "before the lookup (us-um7-24-09273 → USUM72409273)",
-            "example": "USUM72409273",
         },
     )
 
