@@ -6,9 +6,6 @@ alone: per-route default limits would give each route a count of its own,
 so a client alternating two routes would get twice the limit.
 """
 
-import math
-import time
-
 from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -43,17 +40,17 @@ def init_app(app):
 
 
 def retry_after_only_when_refused(response):
-    """Keep ``Retry-After`` on a 429 (or 503) only, as whole seconds of at least 1.
+    """Keep ``Retry-After`` on a 429 (or 503) only, and never below 1 second.
 
     flask-limiter adds it to every answer (on a cacheable 200 it would be
-    stored with it), and truncates: under a per-second limit it says 0,
-    which tells a client to retry at once and be refused again.
+    stored with it), and truncates the wait to whole seconds: in the last
+    second of a window it says 0, which tells a client to retry at once and
+    be refused again.
     """
     if response.status_code not in (429, 503):
         response.headers.pop("Retry-After", None)
     elif "Retry-After" in response.headers:
-        reset = response.headers.get("X-RateLimit-Reset", type=int)
-        wait = math.ceil(reset - time.time()) if reset else response.headers.get("Retry-After", 0, int)
+        wait = response.headers.get("Retry-After", 0, int)
         response.headers["Retry-After"] = str(max(1, wait))
     return response
 
