@@ -15,15 +15,10 @@ $(VENV)/.installed: setup.cfg pyproject.toml
 	touch $@
 
 # Serves the files named by MUSIC_API_MAIN_DATABASE, or else a demo catalogue
-# built once under var/demo/.
+# built once under var/demo/ (`music-metadata-api serve` checks the address
+# first, then runs gunicorn with the packaged settings).
 run: install
-	@if [ -z "$$MUSIC_API_MAIN_DATABASE" ]; then \
-		$(BIN)/music-metadata-api demo $(DEMO_DIR) && \
-		MUSIC_API_MAIN_DATABASE=$(DEMO_DIR)/main_database.sqlite3 \
-			exec $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app; \
-	else \
-		exec $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app; \
-	fi
+	exec $(BIN)/music-metadata-api serve --demo $(DEMO_DIR)
 
 # Debian packages the integration tests run for real (nginx, Redis).
 system-packages:

@@ -1,10 +1,4 @@
-"""WSGI entry point: ``gunicorn -c gunicorn.conf.py wsgi:app``."""
+"""WSGI entry point of a checkout: `gunicorn -c gunicorn.conf.py wsgi:app`
+(the package's own is app.wsgi, which `music-metadata-api serve` uses)."""
 
-from app import create_app
-from app.files import CatalogueFileError
-
-try:
-    app = create_app()
-except CatalogueFileError as error:
-    # One clear line and a non-zero exit instead of a traceback.
-    raise SystemExit(f"music-metadata-api: {error}") from None
+from app.wsgi import app  # noqa: F401

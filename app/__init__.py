@@ -35,6 +35,10 @@ def create_app(overrides=None):
     from app.openapi import build_spec
 
     app = Flask(__name__, static_folder=None)
+    # /search/track/ answers as /search/track does, and the // of a pasted
+    # https:// link in a lookup path is kept rather than redirected.
+    app.url_map.strict_slashes = False
+    app.url_map.merge_slashes = False
     app.json = FastJSONProvider(app)
     app.config.from_mapping(DEFAULTS)
     app.config.from_prefixed_env(ENV_PREFIX)

@@ -17,8 +17,43 @@ DEMO_SEARCH = "corazon ma"
 
 
 @click.group()
+@click.version_option(package_name="music-metadata-api")
 def main():
-    """Music Metadata API tools."""
+    """Music Metadata API: serve it, build its search index, check its files."""
+
+
+@main.command("serve")
+@click.option(
+    "--demo", "demo_folder", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Unless MUSIC_API_MAIN_DATABASE is set, build (once) and serve a demo catalogue in this folder.",
+)
+def serve(demo_folder):
+    """Serve the configured files with gunicorn and the packaged settings.
+
+    Settings come from the environment (MUSIC_API_*, WEB_CONCURRENCY,
+    GUNICORN_*: see the README). The process becomes the gunicorn master.
+    """
+    from app.config import DEFAULTS
+    from app.serve import BindError
+    from app.serve import check_bind
+    from app.serve import exec_gunicorn
+
+    bind = os.environ.get("MUSIC_API_BIND", DEFAULTS["BIND"])
+    try:
+        check_bind(bind)
+    except BindError as error:
+        fail(error)
+    if demo_folder is not None and not os.environ.get("MUSIC_API_MAIN_DATABASE"):
+        main_file = _ensure_demo(demo_folder)
+        os.environ["MUSIC_API_MAIN_DATABASE"] = str(main_file)
+        click.echo(demo_usage(main_file, bind, f"Serving the demo catalogue {main_file}"))
+    exec_gunicorn()
+
+
+def fail(error):
+    """End the command with one line on stderr and exit status 1."""
+    click.echo(f"music-metadata-api: {error}", err=True)
+    sys.exit(1)
 
 
 @main.command("generate")
@@ -42,7 +77,21 @@ def generate(folder, tracks, seed):
 @main.command("demo")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 def demo(folder):
-    """Build the demo catalogue in FOLDER once, then print how to use it."""
+    """Build the demo catalogue in FOLDER once, then print how to serve and use it."""
+    from app.config import DEFAULTS
+
+    main_file = _ensure_demo(folder)
+    bind = os.environ.get("MUSIC_API_BIND", DEFAULTS["BIND"])
+    heading = (
+        f"Demo catalogue ready in {folder}; serve it with `music-metadata-api serve --demo {folder}` "
+        "(what `make run` does), then:"
+    )
+    click.echo(demo_usage(main_file, bind, heading))
+
+
+def _ensure_demo(folder):
+    """Build the demo catalogue and its search index in ``folder`` unless
+    they are already there; return the main file."""
     main_file = folder / "main_database.sqlite3"
     if not main_file.exists():
         from app.demo import write_catalogue
@@ -55,9 +104,7 @@ def demo(folder):
         )
         click.echo(f"built in {time.perf_counter() - started:.1f} s", err=True)
     _ensure_search_index(main_file)
-    from app.config import DEFAULTS
-
-    click.echo(demo_usage(main_file, os.environ.get("MUSIC_API_BIND", DEFAULTS["BIND"])))
+    return main_file
 
 
 def _ensure_search_index(main_file):
@@ -108,22 +155,24 @@ def build_search_index_command(main_database, output):
     """
     from app.index.builder import default_index_path
 
+    output = output or default_index_path(main_database)
+    if not output.parent.is_dir():
+        fail(f"cannot write {output}: no folder {output.parent}")
     try:
-        _build_index(main_database, output or default_index_path(main_database))
-    except CatalogueFileError as error:
-        click.echo(f"music-metadata-api: {error}", err=True)
-        sys.exit(1)
+        _build_index(main_database, output)
+    except (CatalogueFileError, OSError) as error:
+        fail(error)
 
 
-def demo_usage(main_file, bind):
-    """Return the URL of /docs and three curl commands that work on the demo."""
+def demo_usage(main_file, bind, heading):
+    """Return ``heading``, the URL of /docs and curl commands that work on the demo."""
     from app.catalog.examples import example_keys
 
     keys = example_keys(main_file)
     base = f"http://{bind}"
     return "\n".join(
         [
-            f"Serving the demo catalogue {main_file}",
+            heading,
             f"  API documentation: {base}/docs",
             "  Try:",
             f"    curl '{base}/search/track?q={quote_plus(DEMO_SEARCH)}&limit=3'",
@@ -143,8 +192,7 @@ def check():
     try:
         app = create_app()
     except CatalogueFileError as error:
-        click.echo(f"music-metadata-api: {error}", err=True)
-        sys.exit(1)
+        fail(error)
     from app.files import CATALOGUE_FILES
 
     served = app.extensions["catalogue_files"]
@@ -152,5 +200,6 @@ def check():
     for file in CATALOGUE_FILES:
         contents = served.contents.get(file.name)
         parts = f" (parts: {', '.join(contents)})" if contents else ""
-        described.append(f"{file.name} {served.get(file.name)}{parts}")
+        path = served.get(file.name) or "not configured"
+        described.append(f"{file.name} {path}{parts}")
     click.echo("ok: " + ", ".join(described))

@@ -44,7 +44,8 @@ SETTINGS = (
     Setting(
         "BIND",
         "127.0.0.1:8080",
-        "Address gunicorn listens on (read by gunicorn.conf.py and `make run`).",
+        "Address gunicorn listens on (read by `music-metadata-api serve`, which "
+        "`make run` runs); `serve` says in one line when it is already in use.",
     ),
     Setting(
         "SEARCH_TIME_LIMIT_MS",
@@ -85,7 +86,8 @@ SETTINGS = (
     Setting(
         "RATELIMIT_DEFAULT",
         "100 per second",
-        "flask-limiter: the limit for each client IP, in flask-limiter's "
+        "The one limit of each client IP, counted over every route together "
+        "(/health, /metrics and the docs are not counted), in flask-limiter's "
         "notation (`100 per second`, `5000 per hour`).",
     ),
     Setting(

@@ -20,6 +20,8 @@ from flask import current_app
 from flask import g
 from flask import has_request_context
 
+from app import arrival
+
 # Schema names the secondary files are attached under.
 TRACK_FILES_SCHEMA = "files"
 SEARCH_SCHEMA = "search"
@@ -232,7 +234,9 @@ def time_limit(connection, milliseconds):
     :raise QueryTimeout: when the limit passed.
     """
     request_deadline = connection.deadline
-    connection.deadline = min(request_deadline, time.perf_counter() + milliseconds / 1000)
+    # Counted from the request's arrival (see app.arrival), not from now.
+    started = g.request_arrived if has_request_context() else time.perf_counter()
+    connection.deadline = min(request_deadline, started + milliseconds / 1000)
     try:
         yield
     except apsw.InterruptError as exc:
@@ -242,8 +246,10 @@ def time_limit(connection, milliseconds):
 
 
 def start_request_clock():
-    # Every request's statements share one budget, counted from its start.
-    g.sql_deadline = time.perf_counter() + current_app.config["REQUEST_TIME_LIMIT_MS"] / 1000
+    # Every request's statements share one budget, counted from its arrival,
+    # its wait for a free thread included (app.arrival).
+    g.request_arrived = arrival.take_ready_moment()
+    g.sql_deadline = g.request_arrived + current_app.config["REQUEST_TIME_LIMIT_MS"] / 1000
 
 
 # Errors that mean a file went missing or bad under the running server.

@@ -2,7 +2,7 @@
 
 A request line of raw non-ASCII bytes, a line over 4,094 bytes, too many or
 too large headers never reach Flask: gunicorn answers them itself, by
-default with a small HTML page. gunicorn.conf.py puts :func:`write_json_error`
+default with a small HTML page. app/gunicorn_config.py puts :func:`write_json_error`
 in the place of ``gunicorn.util.write_error`` (same signature, which the
 workers look up on each use) so these answers carry the service's one error
 shape too.

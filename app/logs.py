@@ -1,7 +1,7 @@
 """JSON log lines: one per request, plus the application's own events and errors.
 
 Every line is one JSON object on stderr (python-json-logger). gunicorn uses
-the same configuration (:func:`logging_config`, read by gunicorn.conf.py),
+the same configuration (:func:`logging_config`, read by app/gunicorn_config.py),
 so its own messages come out as JSON lines too, and a log shipper needs one
 parser. A request's id comes from a valid incoming ``X-Request-ID`` (nginx
 sends its own) or is generated; it is sent back in the answer and added to
@@ -116,6 +116,8 @@ def finish_request(response):
             "route": route_template(),
             "status": response.status_code,
             "duration_ms": round(duration * 1000, 3),
+            # Time it waited for a thread before that (app.arrival).
+            "queued_ms": round((g.request_started - g.get("request_arrived", g.request_started)) * 1000, 3),
             "bytes": _body_bytes(response),
             "client_ip": request.remote_addr,
             "user_agent": request.user_agent.string,

@@ -1,6 +1,6 @@
 """Prometheus metrics at ``GET /metrics``, correct under several gunicorn workers.
 
-With ``PROMETHEUS_MULTIPROC_DIR`` set (gunicorn.conf.py sets it before the
+With ``PROMETHEUS_MULTIPROC_DIR`` set (app/gunicorn_config.py sets it before the
 app is imported), every worker writes its values to files in that folder
 and a scrape, answered by any one worker, adds up all of them; gunicorn's
 ``child_exit`` hook marks a dead worker's files so its in-flight count

@@ -8,10 +8,13 @@ its path parameters are the rule's variables as
 parameters come from the operation's argument schema.
 """
 
+import re
+
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
 from app import routes
+from app.catalog.examples import example_keys
 from app.schemas import objects
 from app.schemas import requests
 from app.schemas import service
@@ -231,6 +234,7 @@ def build_spec(app):
         extra = requests.BATCH_REQUEST_RULES if name == "BatchRequest" else None
         spec.components.schema(name, component=extra, schema=schema)
     path_variables = requests.PathVariables().fields
+    examples = _examples(app.extensions["catalogue_files"].main)
     for endpoint, operations in OPERATIONS.items():
         (rule,) = app.url_map.iter_rules(endpoint)
         variables = [
@@ -240,11 +244,65 @@ def build_spec(app):
         spec.path(
             path=routes.template(rule.rule),
             operations={
-                method: _spelled_out(plugin, operation, variables)
+                method: _with_examples(_spelled_out(plugin, operation, variables), examples.get(endpoint))
                 for method, operation in operations.items()
             },
         )
     return spec
+
+
+def _examples(main_file):
+    """{endpoint: {parameter or "body": value}}: keys of the served catalogue,
+    so that Swagger UI's "Try it out" finds something as it stands."""
+    keys = example_keys(main_file)
+    if keys is None:
+        return {}
+    # A word of the example artist's name: found by the index and by the scan.
+    words = re.findall(r"[^\W_]{3,}", keys["artist_name"] or "")
+    q = {"q": words[0]} if words else {}
+    return {
+        "lookup.isrc_tracks": {"isrc": keys["isrc"]},
+        "lookup.track": {"id": keys["track"]},
+        "lookup.artist": {"id": keys["artist"]},
+        "lookup.album": {"id": keys["album"]},
+        "lookup.album_tracks": {"id": keys["album"]},
+        "search.search_artists": q,
+        "search.search_albums": {"q": "the"},
+        "search.search_tracks": {"q": "the"},
+        "batch.batch_lookup": {
+            "body": {
+                "tracks": [keys["track"]], "artists": [keys["artist"]],
+                "albums": [keys["album"]], "isrcs": [keys["isrc"]],
+            }
+        },
+        "spotify.track": {"id": keys["track"]},
+        "spotify.several_tracks": {"ids": keys["track"]},
+        "spotify.album": {"id": keys["album"]},
+        "spotify.several_albums": {"ids": keys["album"]},
+        "spotify.album_tracks": {"id": keys["album"]},
+        "spotify.artist": {"id": keys["artist"]},
+        "spotify.several_artists": {"ids": keys["artist"]},
+        "spotify_search.search": {**q, "type": "artist"},
+        "token.token": {"body": {"grant_type": "client_credentials"}},
+    }
+
+
+def _with_examples(operation, examples):
+    """``operation`` with ``examples`` as its parameters' and body's example values."""
+    if not examples:
+        return operation
+    parameters = [
+        dict(parameter, example=examples[parameter["name"]]) if parameter["name"] in examples else parameter
+        for parameter in operation.get("parameters", ())
+    ]
+    operation = dict(operation, **({"parameters": parameters} if parameters else {}))
+    if "body" in examples:
+        ((media_type, body),) = operation["requestBody"]["content"].items()
+        operation["requestBody"] = {
+            **operation["requestBody"],
+            "content": {media_type: {**body, "example": examples["body"]}},
+        }
+    return operation
 
 
 def _spelled_out(plugin, operation, variables):

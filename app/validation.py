@@ -15,6 +15,18 @@ SPOTIFY_ID_REGEX = r"^[0-9A-Za-z]{22}$"
 ISRC_INPUT_REGEX = r"^[- ]*(?:[0-9A-Za-z][- ]*){12}$"
 
 SPOTIFY_ID_PATTERN = re.compile(SPOTIFY_ID_REGEX)
+# Ids as people paste them from Spotify: a URI (spotify:track:ID) or a share
+# link (https://open.spotify.com/intl-de/track/ID?si=…), with a trailing
+# slash, query or fragment after the id.
+SPOTIFY_LINK_PATTERN = re.compile(
+    r"""
+    (?:spotify:(?P<uri_kind>[a-z]+):
+      |(?:https?:/{1,2})?open\.spotify\.com/(?:intl-[A-Za-z-]+/)?(?P<url_kind>[a-z]+)/)
+    (?P<id>[0-9A-Za-z]{22})
+    (?:[/?#].*)?
+    """,
+    re.VERBOSE | re.DOTALL,
+)
 ISRC_INPUT_PATTERN = re.compile(ISRC_INPUT_REGEX)
 ISRC_SEPARATORS = re.compile(r"[- ]")
 
@@ -29,14 +41,46 @@ def normalise_isrc(text):
     return ISRC_SEPARATORS.sub("", text).upper()
 
 
+def normalise_spotify_id(text, kind=None):
+    """Return the Spotify id in ``text``, or None if it holds none.
+
+    ``text`` is an id, or a URI or open.spotify.com link of ``kind``
+    (track, artist, album; any kind when None); a trailing slash is
+    ignored. A link to another kind of object is None (see :func:`link_kind`).
+    """
+    text = text.removesuffix("/")
+    if SPOTIFY_ID_PATTERN.fullmatch(text):
+        return text
+    link = SPOTIFY_LINK_PATTERN.fullmatch(text)
+    if link is None or kind is not None and (link["uri_kind"] or link["url_kind"]) != kind:
+        return None
+    return link["id"]
+
+
+def link_kind(text):
+    """The kind of object (track, album …) a URI or link names, or None."""
+    link = SPOTIFY_LINK_PATTERN.fullmatch(text.removesuffix("/"))
+    return link and (link["uri_kind"] or link["url_kind"])
+
+
+def wrong_kind_message(text, kind):
+    """Why ``text`` is not a ``kind`` id when it links to another kind, else None."""
+    named = link_kind(text)
+    if named is None or named == kind:
+        return None
+    return f"the link names a{'n' if named[0] in 'aeiou' else ''} {named}, not a {kind}"
+
+
 def require_spotify_id(value, kind):
-    """Return ``value`` if it is a Spotify id.
+    """Return the Spotify id ``value`` is or holds (see :func:`normalise_spotify_id`).
 
     :raise ApiError 400: naming ``kind`` (track, artist, album).
     """
-    if not SPOTIFY_ID_PATTERN.fullmatch(value):
-        raise ApiError(f"invalid {kind} id: must be 22 characters of [0-9A-Za-z]")
-    return value
+    spotify_id = normalise_spotify_id(value, kind)
+    if spotify_id is None:
+        reason = wrong_kind_message(value, kind) or "must be 22 characters of [0-9A-Za-z]"
+        raise ApiError(f"invalid {kind} id: {reason}")
+    return spotify_id
 
 
 def require_isrc(value):

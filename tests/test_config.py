@@ -21,4 +21,4 @@ def test_environment_overrides_defaults_and_parses_json(main_file, monkeypatch):
     app = make_app(main_file)
     assert app.config["SEARCH_TIME_LIMIT_MS"] == 250
     assert app.config["SQLITE_IMMUTABLE"] is False
-    assert app.config["RATELIMIT_DEFAULT"] == "7 per minute"
+    assert app.config["RATELIMIT_APPLICATION"] == "7 per minute"

@@ -1,5 +1,7 @@
 """Every error is the same JSON object (app/errors.py), with the right status and headers."""
 
+import time
+
 import pytest
 
 from tests.support.inprocess import assert_error
@@ -38,6 +40,38 @@ def test_rate_limit_is_429_with_retry_after(main_file):
     assert int(answers[3].headers["Retry-After"]) > 0
     # Health checks are never limited.
     assert client.get("/health").status_code == 200
+
+
+def test_one_limit_per_client_across_all_routes(main_file, oracle):
+    track_id = oracle.execute("SELECT id FROM tracks LIMIT 1").fetchone()["id"]
+    client = make_app(main_file, RATELIMIT_ENABLED=True, RATELIMIT_DEFAULT="4 per minute").test_client()
+    paths = ["/lookup/isrc/ZZ0000000000", f"/lookup/track/{track_id}", "/search/artist?q=ab"]
+    answers = [client.get(paths[number % len(paths)]) for number in range(6)]
+    assert [answer.status_code for answer in answers] == [200, 200, 200, 200, 429, 429]
+    assert [answer.headers["X-RateLimit-Remaining"] for answer in answers[:4]] == ["3", "2", "1", "0"]
+    # Health, metrics and the docs stay outside the count.
+    for path in ("/health", "/metrics", "/openapi.json"):
+        assert client.get(path).status_code == 200, path
+    # Another client has a count of its own.
+    other = client.get(paths[0], environ_base={"REMOTE_ADDR": "127.0.0.9"})
+    assert other.status_code == 200
+
+
+def test_retry_after_is_at_least_one_second_under_a_per_second_limit(main_file):
+    client = make_app(main_file, RATELIMIT_ENABLED=True, RATELIMIT_DEFAULT="2 per second").test_client()
+    # flask-limiter truncates the wait: refused in the last part of a
+    # window, a client was told to retry after 0 seconds. Ask until a
+    # refusal comes with less than a second left (bounded in count).
+    for _ in range(2000):
+        sent_at = time.time()
+        answer = client.get("/lookup/isrc/ZZ0000000000")
+        if answer.status_code == 429:
+            assert answer.headers["Retry-After"].isdigit()
+            assert int(answer.headers["Retry-After"]) >= 1
+            if int(answer.headers["X-RateLimit-Reset"]) - sent_at < 1:
+                return
+        time.sleep(0.005)
+    pytest.fail("no refusal came in the last second of a window: nothing was tested")
 
 
 def test_unexpected_failure_is_500_without_traceback(main_file, caplog):

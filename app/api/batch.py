@@ -39,16 +39,45 @@ def batch_lookup():
 
 
 def _json_body():
-    """Return the parsed body, or None when it is not JSON.
+    """Return the parsed body.
 
     Parsed here rather than by ``request.get_json`` so that a body nested
-    too deeply for Python's parser (RecursionError) is a 400, not a 500;
-    the content type is not required, as curl -d sends a form type.
+    too deeply for Python's parser (RecursionError) is a 400, not a 500,
+    and the 400 says where the JSON went wrong; the content type is not
+    required, as curl -d sends a form type.
+
+    :raise ApiError 400: the body is not valid JSON.
     """
     try:
         return json.loads(request.get_data(cache=False))
-    except (ValueError, RecursionError):
-        return None
+    except json.JSONDecodeError as error:
+        problem = f"{error.msg[0].lower()}{error.msg[1:]} at line {error.lineno}, column {error.colno}"
+    except UnicodeDecodeError:
+        problem = "the body is not UTF-8 text"
+    except RecursionError:
+        problem = "nested too deeply"
+    raise ApiError("invalid request body", fields={"body": [f"not valid JSON: {problem}"]})
+
+
+def _known_keys(body):
+    """Return ``body`` with its keys matched to the lookup kinds, ignoring
+    case as the Go service did (``"ISRCs"``, ``"Tracks"``), and a map from
+    each kind back to the key as sent, for messages.
+
+    :raise ApiError 400: one kind sent under two spellings.
+    """
+    lists, sent_as = {}, {}
+    for key, value in body.items():
+        kind = key.lower()
+        if kind not in LOOKUP_KINDS:
+            continue
+        if kind in lists:
+            raise ApiError(
+                "invalid request body",
+                fields={key: [f"{kind} sent twice, as {sent_as[kind]} and as {key}"]},
+            )
+        lists[kind], sent_as[kind] = value, key
+    return lists, sent_as
 
 
 def _parse_body():
@@ -59,14 +88,19 @@ def _parse_body():
     body = _json_body()
     if not isinstance(body, dict):
         raise ApiError("invalid request body", fields={"body": ["must be a JSON object"]})
-    sent = sum(len(body[kind]) for kind in LOOKUP_KINDS if isinstance(body.get(kind), list))
+    lists, sent_as = _known_keys(body)
+    sent = sum(len(value) for value in lists.values() if isinstance(value, list))
     if sent > BATCH_MAX_ITEMS:
         raise ApiError(f"maximum {BATCH_MAX_ITEMS} total items allowed")
     try:
-        lists = batch_request_schema.load(body)
+        loaded = batch_request_schema.load(lists)
     except ValidationError as error:
-        raise ApiError("invalid request body", fields=error.messages) from error
-    wanted = {kind: list(dict.fromkeys(keys)) for kind, keys in lists.items() if keys is not None}
+        fields = {sent_as.get(kind, kind): messages for kind, messages in error.messages.items()}
+        raise ApiError("invalid request body", fields=fields) from error
+    wanted = {kind: list(dict.fromkeys(keys)) for kind, keys in loaded.items() if keys is not None}
     if not any(wanted.values()):
-        raise ApiError("at least one lookup type required")
+        unknown = [key for key in body if key not in sent_as.values()]
+        valid = ", ".join(LOOKUP_KINDS)
+        fields = {key: [f"unknown key: the valid keys are {valid}"] for key in unknown} or None
+        raise ApiError("at least one lookup type required", fields=fields)
     return wanted

@@ -38,29 +38,33 @@ def found_or_404(found, key, kind):
 
 # Path variables are named ``id`` as the contract's templates are
 # (/lookup/track/{id}), so Flask, the logs and the OpenAPI paths spell each
-# route one way.
-@bp.get("/track/<id>")
+# route one way. They take slashes (``path``), so that a pasted share link
+# (/lookup/track/https://open.spotify.com/track/…) reaches the view whole.
+@bp.get("/track/<path:id>")
 def track(id):
     track_id = require_spotify_id(id, "track")
     found = tracks.tracks_by_id(get_db(), [track_id])
     return jsonify(track_schema.dump(found_or_404(found, track_id, "track")))
 
 
-@bp.get("/artist/<id>")
+@bp.get("/artist/<path:id>")
 def artist(id):
     artist_id = require_spotify_id(id, "artist")
     found = artists.artists_by_id(get_db(), [artist_id])
     return jsonify(artist_schema.dump(found_or_404(found, artist_id, "artist")))
 
 
-@bp.get("/album/<id>")
+@bp.get("/album/<path:id>")
 def album(id):
+    if id.rstrip("/").endswith("/tracks"):
+        # /lookup/album/{id}/tracks/ with its trailing slash lands here.
+        return album_tracks(id.rstrip("/").removesuffix("/tracks"))
     album_id = require_spotify_id(id, "album")
     found = albums.albums_by_id_whole(get_db(), [album_id])
     return jsonify(album_schema.dump(found_or_404(found, album_id, "album")))
 
 
-@bp.get("/album/<id>/tracks")
+@bp.get("/album/<path:id>/tracks")
 def album_tracks(id):
     album_id = require_spotify_id(id, "album")
     connection = get_db()

@@ -6,7 +6,7 @@ from app.db import read_only
 # The most popular track that has an ISRC shared with another track, its
 # album and its first credited artist, all found through indexes.
 EXAMPLE = """
-SELECT tracks.id, tracks.external_id_isrc, albums.id, artists.id
+SELECT tracks.id, tracks.external_id_isrc, albums.id, artists.id, artists.name
 FROM tracks INDEXED BY tracks_popularity
 JOIN albums ON albums.rowid = tracks.album_rowid
 JOIN track_artists ON track_artists.track_rowid = tracks.rowid
@@ -20,7 +20,8 @@ LIMIT 1
 
 
 def example_keys(main_file):
-    """Return {"track", "isrc", "album", "artist"} ids from ``main_file``."""
+    """Return {"track", "isrc", "album", "artist"} ids from ``main_file``, and
+    "artist_name", or None when it has no track with a shared ISRC."""
     with read_only(main_file) as connection:
         row = connection.execute(EXAMPLE).fetchone()
-    return dict(zip(("track", "isrc", "album", "artist"), row))
+    return row and dict(zip(("track", "isrc", "album", "artist", "artist_name"), row))

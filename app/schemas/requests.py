@@ -9,14 +9,16 @@ import re
 
 from marshmallow import EXCLUDE
 from marshmallow import Schema
+from marshmallow import ValidationError
 from marshmallow import fields
 from marshmallow import validate
 
 from app.errors import ApiError
 from app.validation import ISRC_INPUT_REGEX
-from app.validation import SPOTIFY_ID_PATTERN
 from app.validation import SPOTIFY_ID_REGEX
 from app.validation import normalise_isrc
+from app.validation import normalise_spotify_id
+from app.validation import wrong_kind_message
 
 # Whitespace trimmed from a query, and the same set as a regex class, so the
 # published pattern (ECMA-262 compatible) says exactly what is accepted.
@@ -30,20 +32,26 @@ QUERY_MAX_CHARACTERS = 200
 
 
 class SpotifyId(fields.String):
-    """A Spotify id, checked with the validators' own pattern (fullmatch: a
-    Regexp validator's ``$`` would let a trailing newline through) and
-    published in the OpenAPI document with it."""
+    """A Spotify id of ``kind`` (track, artist, album), loaded from an id, a
+    spotify: URI or an open.spotify.com link (:func:`normalise_spotify_id`).
+
+    The OpenAPI document publishes the id's own pattern, the canonical
+    form; the links are accepted as a convenience and said in words.
+    """
 
     default_error_messages = {"invalid_id": "not a Spotify id (22 characters of [0-9A-Za-z])"}
 
-    def __init__(self, *, metadata=None, **kwargs):
+    def __init__(self, kind=None, *, metadata=None, **kwargs):
+        self.kind = kind
         super().__init__(metadata={"pattern": SPOTIFY_ID_REGEX, **(metadata or {})}, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        value = super()._deserialize(value, attr, data, **kwargs)
-        if not SPOTIFY_ID_PATTERN.fullmatch(value):
-            raise self.make_error("invalid_id")
-        return value
+        text = super()._deserialize(value, attr, data, **kwargs)
+        spotify_id = normalise_spotify_id(text, self.kind)
+        if spotify_id is None:
+            wrong_kind = wrong_kind_message(text, self.kind)
+            raise ValidationError(wrong_kind) if wrong_kind else self.make_error("invalid_id")
+        return spotify_id
 
 
 class Isrc(fields.String):
@@ -78,7 +86,12 @@ class SearchText(fields.String):
         self.maximum = maximum
         inside = rf"{_NOT_NUL}{{{minimum - 2},{maximum - 2}}}"
         pattern = rf"^{_SPACE}*{_NOT_SPACE}{inside}{_NOT_SPACE}{_SPACE}*$"
-        super().__init__(metadata={"pattern": pattern, **(metadata or {})}, **kwargs)
+        # The pattern sits in an allOf: same meaning to JSON Schema (and to
+        # schemathesis), but Swagger UI only checks top-level keywords, so a
+        # 1-character q there says "Value must be at least 2 characters"
+        # instead of showing this regular expression.
+        published = {"minLength": minimum, "allOf": [{"pattern": pattern}]}
+        super().__init__(metadata={**published, **(metadata or {})}, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
@@ -151,7 +164,11 @@ class SearchArguments(QueryArguments):
 
 def _spotify_id_variable():
     return SpotifyId(
-        required=True, metadata={"description": "Spotify id: 22 characters of [0-9A-Za-z]"}
+        required=True,
+        metadata={
+            "description": "Spotify id: 22 characters of [0-9A-Za-z]. A spotify:track: (artist:, "
+            "album:) URI or an open.spotify.com link is read as the id it holds"
+        },
     )
 
 
@@ -168,7 +185,6 @@ class PathVariables(Schema):
         metadata={
             "description": "ISRC; spaces and hyphens are removed and letters upper-cased "
             "before the lookup (us-um7-24-09273 → USUM72409273)",
-            "example": "USUM72409273",
         },
     )
 
@@ -176,17 +192,31 @@ class PathVariables(Schema):
 BATCH_MAX_ITEMS = 400
 
 
+# The batch body's messages in the service's one style (lower case, no
+# full stop), where marshmallow's own would say "Not a valid list."
+_ITEM_MESSAGES = {"invalid": "not a string", "null": "not a string but null"}
+
+
 def _batch_list(item):
-    return fields.List(item, allow_none=True, metadata={"maxItems": BATCH_MAX_ITEMS})
+    item.error_messages.update(_ITEM_MESSAGES)
+    return fields.List(
+        item,
+        allow_none=True,
+        error_messages={"invalid": "not a list of strings"},
+        metadata={"maxItems": BATCH_MAX_ITEMS},
+    )
 
 
 class BatchRequestSchema(Schema):
+    """The batch body's lists, once its keys are matched to these names
+    ignoring case (:mod:`app.api.batch`)."""
+
     class Meta:
         unknown = EXCLUDE
 
-    tracks = _batch_list(SpotifyId())
-    artists = _batch_list(SpotifyId())
-    albums = _batch_list(SpotifyId())
+    tracks = _batch_list(SpotifyId("track"))
+    artists = _batch_list(SpotifyId("artist"))
+    albums = _batch_list(SpotifyId("album"))
     isrcs = _batch_list(Isrc())
 
 
@@ -197,8 +227,10 @@ LOOKUP_KINDS = tuple(BatchRequestSchema().fields)
 # some list. The 400-item total is stated in the description.
 BATCH_REQUEST_RULES = {
     "description": f"At least one item in all, at most {BATCH_MAX_ITEMS} items in all "
-    "(counted as sent, before repeats are merged). null counts as not sent; "
-    "unknown keys are ignored.",
+    "(counted as sent, before repeats are merged). Keys are matched ignoring case "
+    "(`ISRCs`, `Tracks`). null counts as not sent; unknown keys are ignored, but named "
+    "with the valid keys when no valid one is sent. Ids may also be spotify: URIs or "
+    "open.spotify.com links.",
     "anyOf": [
         {"required": [kind], "properties": {kind: {"type": "array", "minItems": 1}}}
         for kind in LOOKUP_KINDS

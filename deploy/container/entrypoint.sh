@@ -16,4 +16,4 @@ fi
 
 # Container platforms collect stdout; one stream keeps the JSON lines in order.
 exec 2>&1
-exec gunicorn -c /opt/music-metadata-api/gunicorn.conf.py --chdir /opt/music-metadata-api wsgi:app "$@"
+exec music-metadata-api serve

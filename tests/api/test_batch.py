@@ -156,3 +156,77 @@ def test_a_trailing_newline_is_not_a_valid_key(client, oracle, kind):
     key = ids(oracle, "tracks", 1)[0] if kind == "tracks" else shared_isrcs(oracle, 1)[0]
     error = assert_error(client.post("/batch/lookup", json={kind: [key + "\n"]}), 400, "invalid request body")
     assert kind in error["fields"]
+
+
+def test_ids_as_people_paste_them_are_read_as_ids(client, oracle):
+    track, artist, album = (ids(oracle, table, 1)[0] for table in ("tracks", "artists", "albums"))
+    pasted = client.post("/batch/lookup", json={
+        "tracks": [f"spotify:track:{track}"],
+        "artists": [f"https://open.spotify.com/artist/{artist}?si=0123abcd"],
+        "albums": [f"https://open.spotify.com/intl-fr/album/{album}"],
+    })
+    canonical = client.post("/batch/lookup", json={"tracks": [track], "artists": [artist], "albums": [album]})
+    assert pasted.status_code == 200
+    assert pasted.get_json() == canonical.get_json()
+    assert list(pasted.get_json()["tracks"]) == [track]
+
+
+def test_a_link_to_another_kind_names_the_entry(client, oracle):
+    album = ids(oracle, "albums", 1)[0]
+    error = assert_error(client.post("/batch/lookup", json={"tracks": [f"spotify:album:{album}"]}), 400)
+    assert error["fields"] == {"tracks": {"0": ["the link names an album, not a track"]}}
+
+
+@pytest.mark.parametrize(
+    "data, where",
+    [
+        (b'{"tracks": ["a" "b"]}', "expecting ',' delimiter at line 1, column 17"),
+        (b'{\n  "tracks": ["x"]\n  "isrcs": []\n}', "expecting ',' delimiter at line 3, column 3"),
+        (b"{", "expecting property name enclosed in double quotes at line 1, column 2"),
+        (b"", "expecting value at line 1, column 1"),
+        (b'{"tracks": ["\xff"]}', "the body is not UTF-8 text"),
+        (b"[" * 100_000, "nested too deeply"),
+    ],
+)
+def test_a_body_that_is_not_json_says_so_and_where(client, data, where):
+    response = client.post("/batch/lookup", data=data, content_type="application/json")
+    error = assert_error(response, 400, "invalid request body")
+    assert error["fields"] == {"body": [f"not valid JSON: {where}"]}
+
+
+def test_keys_are_matched_ignoring_case_as_the_go_service_did(client, oracle):
+    track = ids(oracle, "tracks", 1)[0]
+    isrc = shared_isrcs(oracle, 1)[0]
+    sent = client.post("/batch/lookup", json={"Tracks": [track], "ISRCs": [isrc]})
+    canonical = client.post("/batch/lookup", json={"tracks": [track], "isrcs": [isrc]})
+    assert sent.status_code == 200
+    assert sent.get_json() == canonical.get_json()
+    error = assert_error(client.post("/batch/lookup", json={"ISRCs": ["bad"]}), 400)
+    assert error["fields"] == {"ISRCs": {"0": ["not an ISRC (12 characters of [A-Z0-9])"]}}
+
+
+def test_one_kind_under_two_spellings_is_refused(client, oracle):
+    track = ids(oracle, "tracks", 1)[0]
+    error = assert_error(client.post("/batch/lookup", json={"tracks": [track], "Tracks": [track]}), 400)
+    assert error["fields"] == {"Tracks": ["tracks sent twice, as tracks and as Tracks"]}
+
+
+def test_a_misspelled_key_is_named_with_the_valid_keys(client, oracle):
+    track = ids(oracle, "tracks", 1)[0]
+    response = client.post("/batch/lookup", json={"track": [track]})
+    error = assert_error(response, 400, "at least one lookup type required")
+    assert error["fields"] == {"track": ["unknown key: the valid keys are tracks, artists, albums, isrcs"]}
+
+
+@pytest.mark.parametrize(
+    "body, fields",
+    [
+        ({"tracks": "0" * 22}, {"tracks": ["not a list of strings"]}),
+        ({"tracks": [12]}, {"tracks": {"0": ["not a string"]}}),
+        ({"albums": [None]}, {"albums": {"0": ["not a string but null"]}}),
+        ({"isrcs": [["USUM72409273"]]}, {"isrcs": {"0": ["not a string"]}}),
+    ],
+)
+def test_entry_messages_follow_one_style(client, body, fields):
+    error = assert_error(client.post("/batch/lookup", json=body), 400, "invalid request body")
+    assert error["fields"] == fields

@@ -235,3 +235,48 @@ def test_head_works_like_get(client, oracle):
     response = client.head(f"/lookup/track/{track_id}")
     assert response.status_code == 200
     assert response.get_data() == b""
+
+
+def one_id(oracle, table):
+    return oracle.execute(f"SELECT id FROM {table} ORDER BY rowid LIMIT 1").fetchone()[0]
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "{id}",
+        "{id}/",
+        "spotify:{kind}:{id}",
+        "https://open.spotify.com/{kind}/{id}",
+        "https://open.spotify.com/{kind}/{id}?si=1a2b3c4d5e6f7a8b",
+        "https://open.spotify.com/intl-de/{kind}/{id}?si=1a2b3c4d5e6f7a8b",
+        "https%3A%2F%2Fopen.spotify.com%2F{kind}%2F{id}%3Fsi%3D1a2b3c4d",
+    ],
+)
+@pytest.mark.parametrize("kind, table", [("track", "tracks"), ("artist", "artists"), ("album", "albums")])
+def test_ids_as_people_paste_them(client, oracle, spelling, kind, table):
+    spotify_id = one_id(oracle, table)
+    canonical = client.get(f"/lookup/{kind}/{spotify_id}")
+    answer = client.get(f"/lookup/{kind}/" + spelling.format(kind=kind, id=spotify_id))
+    assert canonical.status_code == 200
+    assert answer.status_code == 200, answer.get_json()
+    assert answer.get_json() == canonical.get_json()
+
+
+def test_album_tracks_by_uri_and_with_a_trailing_slash(client, oracle):
+    album_id = one_id(oracle, "albums")
+    canonical = client.get(f"/lookup/album/{album_id}/tracks").get_json()
+    assert client.get(f"/lookup/album/spotify:album:{album_id}/tracks").get_json() == canonical
+    assert client.get(f"/lookup/album/{album_id}/tracks/").get_json() == canonical
+
+
+def test_a_link_to_another_kind_is_refused_saying_so(client, oracle):
+    album_id = one_id(oracle, "albums")
+    for spelling in (f"spotify:album:{album_id}", f"https://open.spotify.com/album/{album_id}?si=x"):
+        message = "invalid track id: the link names an album, not a track"
+        assert_error(client.get(f"/lookup/track/{spelling}"), 400, message)
+
+
+@pytest.mark.parametrize("path", ["/search/track/?q=ab", "/health/", "/lookup/isrc/ZZ0000000000/"])
+def test_a_trailing_slash_on_a_route_works(client, path):
+    assert client.get(path).status_code == 200

@@ -1,7 +1,10 @@
 """GET /search/… without an index: the time-limited scan of the core service."""
 
+import time
+
 import pytest
 
+from app import arrival
 from tests.support.inprocess import assert_error
 from tests.support.inprocess import make_app
 
@@ -121,3 +124,16 @@ def test_slow_search_is_stopped_and_answered_408(main_file, route):
     assert_error(response, 408, "search timeout - try a more specific query")
     # The connection is usable afterwards, without the limit.
     assert client.get("/health").status_code == 200
+
+
+def test_the_time_limit_counts_the_wait_for_a_thread(main_file):
+    # The server noted this request ready 10 s ago (it waited for a thread,
+    # app/arrival.py): its search limit of 5 s has passed before it starts,
+    # so it is answered 408 at once instead of keeping the client 5 s more.
+    client = make_app(main_file, SEARCH_TIME_LIMIT_MS=5000).test_client()
+    assert client.get("/search/track?q=zzqqxxnothere").status_code == 200
+    arrival.note_ready(time.perf_counter() - 10)
+    response = client.get("/search/track?q=zzqqxxnothere")
+    assert_error(response, 408, "search timeout - try a more specific query")
+    # The note is taken once: the next request counts from its own start.
+    assert client.get("/search/track?q=zzqqxxnothere").status_code == 200

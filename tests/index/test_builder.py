@@ -113,7 +113,7 @@ def test_without_an_index_health_and_check_name_no_parts(main_file):
     assert make_app(main_file).test_client().get("/health").get_json()["index_parts"] == []
     result = CliRunner().invoke(cli, ["check"], env={"MUSIC_API_MAIN_DATABASE": str(main_file)})
     assert result.exit_code == 0, result.output
-    assert "search None" in result.output and "parts" not in result.output
+    assert "search not configured" in result.output and "parts" not in result.output
 
 
 def test_an_index_of_another_format_is_refused(built, main_file, tmp_path):

@@ -6,12 +6,12 @@ traceback. docs/RELIABILITY.md lists the same rows.
 """
 
 import json
-import socket
 from urllib.parse import quote
 
 import pytest
 
 from tests.support.servers import running_gunicorn
+from tests.support.traffic import raw_request
 
 ID = "4uLU6hMCjMI75M1A2tKUQC"
 BATCH = "/batch/lookup"
@@ -22,29 +22,6 @@ def server(main_file):
     environment = {"MUSIC_API_MAIN_DATABASE": main_file, "MUSIC_API_RATELIMIT_ENABLED": "false"}
     with running_gunicorn(environment, workers=2) as running:
         yield running
-
-
-def raw_request(base_url, method, target, body=b"", headers=()):
-    """Send one HTTP/1.1 request as raw bytes; return (status, headers, body)."""
-    host, port = base_url.removeprefix("http://").split(":")
-    head = [f"{method} ".encode() + target + b" HTTP/1.1", f"Host: {host}".encode(), b"Connection: close"]
-    head += [h.encode() if isinstance(h, str) else h for h in headers]
-    if body or method == "POST":
-        head.append(f"Content-Length: {len(body)}".encode())
-    with socket.create_connection((host, int(port)), timeout=20) as sock:
-        sock.sendall(b"\r\n".join(head) + b"\r\n\r\n" + body)
-        chunks = []
-        while chunk := sock.recv(65536):
-            chunks.append(chunk)
-    raw = b"".join(chunks)
-    head_bytes, _, payload = raw.partition(b"\r\n\r\n")
-    lines = head_bytes.split(b"\r\n")
-    status = int(lines[0].split()[1])
-    response_headers = {}
-    for line in lines[1:]:
-        name, _, value = line.decode("latin-1").partition(":")
-        response_headers[name.strip().lower()] = value.strip()
-    return status, response_headers, payload
 
 
 def json_body(body):
@@ -181,7 +158,6 @@ def test_hostile_input_gets_its_documented_answer(server, name, method, target, 
 # Malformed at the HTTP level: gunicorn refuses these itself, before the
 # application; gunicorn.conf.py gives those answers the JSON error shape.
 PROTOCOL_LEVEL = [
-    ("raw non-ASCII in the request line", b"/lookup/track/\xff\xfe" + b"A" * 20, (), 400),
     ("request line over 4094 bytes", b"/search/track?q=" + b"x" * 10_000, (), 414),
     ("one header over 8190 bytes", b"/health", ("X-Big: " + "y" * 10_000,), 431),
     ("more than 100 headers", b"/health", tuple(f"X-Header-{i}: 1" for i in range(150)), 431),
@@ -201,6 +177,23 @@ def test_protocol_level_garbage_is_refused_by_gunicorn(server, name, target, hea
     # Nothing of the request is echoed back.
     assert b"Slow" not in payload and b"\xff" not in payload and b"xxxx" not in payload
     assert "set-cookie" not in response_headers
+
+
+def test_raw_utf8_in_the_query_string_is_read_as_utf8(server):
+    # As curl sends `?q=beyoncé`; nginx and the Go service take it too.
+    status, _, payload = raw_request(server.base_url, "GET", "/search/artist?q=beyoncé".encode())
+    escaped_status, _, escaped = raw_request(server.base_url, "GET", b"/search/artist?q=beyonc%C3%A9")
+    assert (status, escaped_status) == (200, 200)
+    assert payload == escaped
+    assert json.loads(payload), "the demo data has a Beyoncé"
+
+
+def test_raw_bytes_that_are_not_utf8_get_the_apps_400(server):
+    status, headers, payload = raw_request(server.base_url, "GET", b"/lookup/track/\xff\xfe" + b"A" * 20)
+    assert status == 400
+    assert headers["content-type"] == "application/json"
+    assert json.loads(payload)["error"]["message"].startswith("invalid track id")
+    assert b"\xff" not in payload
 
 
 def test_the_server_is_still_healthy_after_the_catalogue(server):

@@ -1,7 +1,11 @@
-"""A bounded saturation run: 60 s of mixed traffic against 2 workers on loopback.
+"""A bounded saturation run: a fixed number of mixed requests from 8
+keep-alive clients against 2 workers on loopback.
 
 Nothing may fail or answer 5xx; 429s are the limiter doing its job and are
-counted apart. The figures are printed for docs/RELIABILITY.md.
+counted apart. How fast the machine answers is not asserted (that is
+bench/'s job): the run is bounded by its request count, and by a time
+bound only so that a hung server cannot hang the suite. The figures are
+printed for docs/RELIABILITY.md.
 """
 
 import json
@@ -13,7 +17,9 @@ from tests.support.load import mixed_requests
 from tests.support.load import run_load
 from tests.support.servers import running_gunicorn
 
-SECONDS = 60
+REQUESTS = 5000
+# Not a speed requirement: far beyond what the slowest machine needs.
+HANG_BOUND_S = 900
 
 
 @pytest.fixture(scope="module")
@@ -28,11 +34,14 @@ def test_saturation_has_no_failures(main_file, keys):
     }
     with running_gunicorn(environment, workers=2) as server:
         port = int(server.base_url.rsplit(":", 1)[1])
-        result = run_load("127.0.0.1", port, mixed_requests(keys), seconds=SECONDS, connections=8)
+        result = run_load(
+            "127.0.0.1", port, mixed_requests(keys),
+            seconds=HANG_BOUND_S, connections=8, max_requests=REQUESTS,
+        )
         log = server.log()
     print("\nsaturation:", json.dumps(result.summary()))
-    assert result.requests > 1000
+    assert result.requests == REQUESTS
     assert result.errors == {}
     assert set(result.statuses) <= {200, 429}
-    assert result.statuses[200] > result.statuses[429]
+    assert result.statuses[200] > 0
     assert "Traceback" not in log

@@ -28,6 +28,9 @@ def test_gunicorn_writes_one_json_line_per_request(main_file, oracle):
     assert request_line["client_ip"] == "127.0.0.1"
     assert request_line["user_agent"] == "log-test/1.0"
     assert 0 < request_line["duration_ms"] < 30_000
+    # The packaged worker notes when the request was ready (app/arrival.py).
+    assert request_line["queued_ms"] >= 0
+    assert any(line["message"] == "Using worker: app.gunicorn_worker.ThreadWorker" for line in lines)
     assert request_line["time"].startswith("20")
     assert any(line["logger"] == "gunicorn.error" for line in lines)
 

@@ -2,13 +2,18 @@
 worker add up, and survive the workers being replaced."""
 
 import json
+import os
 import signal
+import subprocess
 import time
 from collections import Counter
 
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.support.processes import worker_pids
+from tests.support.servers import BIN
+from tests.support.servers import REPO
+from tests.support.servers import free_port
 from tests.support.servers import running_gunicorn
 from tests.support.servers import service_env
 from tests.support.traffic import send
@@ -96,3 +101,19 @@ def test_counts_from_two_workers_add_up(main_file, oracle):
     assert replaced
     assert_counts_add_up(samples_after_reload, counts)
     assert sample(samples_after_reload, "music_api_requests_in_flight") == 1
+
+
+def test_two_instances_cannot_share_one_metrics_folder(main_file, tmp_path):
+    shared = tmp_path / "metrics"
+    env = service_env(main_file, PROMETHEUS_MULTIPROC_DIR=shared)
+    with running_gunicorn(env, workers=1) as first:
+        second = subprocess.run(
+            [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"],
+            cwd=REPO, capture_output=True, text=True, timeout=60,
+            env=dict(os.environ, **env, MUSIC_API_BIND=f"127.0.0.1:{free_port()}"),
+        )
+        # The first instance's counts are untouched and it still answers.
+        assert send(first.base_url, "/health").status == 200
+        assert list(shared.glob("*.db"))
+    assert second.returncode != 0
+    assert f"PROMETHEUS_MULTIPROC_DIR {shared} is in use by another running instance" in second.stderr

@@ -10,6 +10,7 @@ import contextlib
 import grp
 import os
 import pwd
+import re
 import shutil
 import signal
 import socket
@@ -266,59 +267,74 @@ class NginxServer:
         return (self.prefix / "error.log").read_text(errors="replace")
 
 
-def nginx_main_config(prefix, site_path):
-    """A main nginx.conf that keeps everything (pid, logs, temp files) under ``prefix``
-    and includes ``site_path``, an http-level file such as deploy/nginx.conf."""
+# Debian's stock configuration, as `apt-get install nginx` leaves it.
+STOCK_NGINX = Path("/etc/nginx")
+SITE_FILE_NAME = "music-metadata-api.conf"
+
+
+def stock_debian_nginx(prefix, port):
+    """Copy Debian's stock /etc/nginx into ``prefix``, as an operator finds it.
+
+    The default site stays enabled and is moved from port 80 to ``port``, so
+    that it competes with the service's site as it would on port 80. Only
+    what a test cannot share is changed: the pid file and logs live under
+    ``prefix``, and (as root) the workers run as the current user, since
+    www-data cannot enter pytest's private folders. Return the copy's folder.
+    """
+    if not (STOCK_NGINX / "nginx.conf").exists():
+        raise RuntimeError(f"no {STOCK_NGINX}/nginx.conf: run `make system-packages`")
+    etc = Path(prefix) / "etc-nginx"
+    # Links (sites-enabled/default, modules-enabled/*) are copied as files.
+    shutil.copytree(STOCK_NGINX, etc)
+    for path in etc.rglob("*"):
+        if path.is_file() and path.suffix in ("", ".conf"):
+            text = path.read_text(errors="surrogateescape")
+            text = text.replace(f"{STOCK_NGINX}/", f"{etc}/")
+            text = text.replace("/run/nginx.pid", f"{prefix}/nginx.pid")
+            text = text.replace("/var/log/nginx/", f"{prefix}/")
+            path.write_text(text, errors="surrogateescape")
+    main = etc / "nginx.conf"
     user = ""
     if os.geteuid() == 0:
-        # As root nginx would switch its workers to nobody, who cannot enter
-        # pytest's private temporary folders.
         user = f"user {pwd.getpwuid(os.getuid()).pw_name} {grp.getgrgid(os.getgid()).gr_name};"
-    return f"""
-{user}
-daemon off;
-worker_processes 1;
-pid {prefix}/nginx.pid;
-error_log {prefix}/error.log info;
-events {{ worker_connections 256; }}
-http {{
-    access_log {prefix}/access.log;
-    client_body_temp_path {prefix}/client_body;
-    proxy_temp_path {prefix}/proxy;
-    fastcgi_temp_path {prefix}/fastcgi;
-    uwsgi_temp_path {prefix}/uwsgi;
-    scgi_temp_path {prefix}/scgi;
-    default_type application/octet-stream;
-    include {site_path};
-}}
-"""
+    main.write_text(re.sub(r"^user [^;]*;", user, main.read_text(), count=1, flags=re.MULTILINE))
+    default_site = etc / "sites-enabled" / "default"
+    moved = re.sub(r"listen (\[::\]:)?80 ", rf"listen \g<1>{port} ", default_site.read_text())
+    default_site.write_text(moved)
+    return etc
+
+
+def install_site(etc, site_config):
+    """docs/DEPLOYMENT.md's nginx steps: the rendered site file into conf.d/,
+    Debian's default site disabled."""
+    (etc / "conf.d" / SITE_FILE_NAME).write_text(site_config)
+    (etc / "sites-enabled" / "default").unlink()
+
+
+def nginx_command(prefix, etc, *args):
+    return [
+        system_binary("nginx"), "-p", f"{prefix}/", "-c", str(etc / "nginx.conf"),
+        "-e", str(Path(prefix) / "error.log"), *args,
+    ]
 
 
 @contextlib.contextmanager
 def running_nginx(site_config, prefix, port):
-    """Run nginx in the foreground with ``site_config`` (http-level text) listening on ``port``.
+    """Run nginx in the foreground from Debian's stock configuration with
+    ``site_config`` (http-level text, deploy/nginx.conf rendered, listening on
+    ``port``) installed as docs/DEPLOYMENT.md says.
 
-    ``prefix`` is a folder of the test's own (a ``tmp_path``): the config,
-    pid, logs and temporary files all live there.
+    ``prefix`` is a folder of the test's own (a ``tmp_path``): the copied
+    configuration, pid and logs all live there.
     """
     prefix = Path(prefix)
     prefix.mkdir(parents=True, exist_ok=True)
-    site_path = prefix / "site.conf"
-    site_path.write_text(site_config)
-    main_path = prefix / "nginx.conf"
-    main_path.write_text(nginx_main_config(prefix, site_path))
+    etc = stock_debian_nginx(prefix, port)
+    install_site(etc, site_config)
     log_path = prefix / "stderr.log"
     with log_path.open("wb") as log_file:
         process = subprocess.Popen(
-            [
-                system_binary("nginx"),
-                "-p",
-                f"{prefix}/",
-                "-c",
-                str(main_path),
-                "-e",
-                str(prefix / "error.log"),
-            ],
+            nginx_command(prefix, etc, "-g", "daemon off;"),
             stdout=log_file,
             stderr=subprocess.STDOUT,
             start_new_session=True,

@@ -6,6 +6,7 @@ count and in time. Only loopback addresses are ever contacted.
 """
 
 import http.client
+import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -86,3 +87,28 @@ def stream(base_url, paths, *, clients=4, stop=None, timeout=STREAM_TIMEOUT_S, *
 
 def failures(outcomes):
     return [outcome for outcome in outcomes if not outcome.ok]
+
+
+def raw_request(base_url, method, target, body=b"", headers=()):
+    """Send one HTTP/1.1 request as raw bytes; return (status, headers, body)."""
+    host, port = base_url.removeprefix("http://").split(":")
+    if host not in ("127.0.0.1", "localhost"):
+        raise ValueError(f"traffic goes to loopback only, not {host}")
+    head = [f"{method} ".encode() + target + b" HTTP/1.1", f"Host: {host}".encode(), b"Connection: close"]
+    head += [h.encode() if isinstance(h, str) else h for h in headers]
+    if body or method == "POST":
+        head.append(f"Content-Length: {len(body)}".encode())
+    with socket.create_connection((host, int(port)), timeout=20) as sock:
+        sock.sendall(b"\r\n".join(head) + b"\r\n\r\n" + body)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    raw = b"".join(chunks)
+    head_bytes, _, payload = raw.partition(b"\r\n\r\n")
+    lines = head_bytes.split(b"\r\n")
+    status = int(lines[0].split()[1])
+    response_headers = {}
+    for line in lines[1:]:
+        name, _, value = line.decode("latin-1").partition(":")
+        response_headers[name.strip().lower()] = value.strip()
+    return status, response_headers, payload
