@@ -18,6 +18,7 @@ from app.schemas import service
 
 ERROR_DESCRIPTIONS = {
     400: "invalid input",
+    403: "not served: no audio features database is configured",
     404: "not found",
     408: "search timeout - try a more specific query",
     413: "request body over 1 MiB",
@@ -69,6 +70,24 @@ OPERATIONS = {
     "lookup.album_tracks": _get(
         "An album's tracks by disc, then track number (without album)",
         _ok("the tracks", _array("Track")), 400, 404,
+    ),
+    "lookup.upc_albums": _get(
+        "Albums with this barcode (UPC/EAN), most popular first",
+        _ok("albums", _array("Album")), 400, 408, arguments=requests.UpcArguments,
+    ),
+    "lookup.artist_albums": _get(
+        "An artist's albums: album, single, compilation, appears_on; newest first in each",
+        _ok("albums, each with its album_group", _array("DiscographyAlbum")), 400, 404,
+        arguments=requests.DiscographyArguments,
+    ),
+    "lookup.artist_top_tracks": _get(
+        "An artist's most popular tracks",
+        _ok("tracks, each with its album", _array("Track")), 400, 404,
+        arguments=requests.TopTracksArguments,
+    ),
+    "lookup.track_audio_features": _get(
+        "A track's audio features",
+        _ok("the audio features", "AudioFeatures"), 400, 403, 404,
     ),
     "search.search_albums": _get(
         "Albums whose name matches q, most popular first",
@@ -122,6 +141,8 @@ SCHEMAS = {
     "Artist": objects.ArtistSchema,
     "Album": objects.AlbumSchema,
     "Track": objects.TrackSchema,
+    "DiscographyAlbum": objects.DiscographyAlbumSchema,
+    "AudioFeatures": objects.AudioFeaturesSchema,
     "Error": service.ErrorSchema,
     "BatchRequest": requests.BatchRequestSchema,
     "BatchResponse": objects.BatchResponseSchema,
