@@ -24,6 +24,9 @@ def create_app(overrides=None):
     from app.api import health
     from app.api import lookup
     from app.api import search
+    from app.api import spotify
+    from app.api import spotify_search
+    from app.api import token
     from app.config import DEFAULTS
     from app.config import ENV_PREFIX
     from app.files import resolve_files
@@ -54,6 +57,10 @@ def create_app(overrides=None):
     app.register_blueprint(lookup.bp, url_prefix="/lookup")
     app.register_blueprint(search.bp, url_prefix="/search")
     app.register_blueprint(batch.bp, url_prefix="/batch")
+    # The Spotify Web API family, and its accounts service's token route.
+    app.register_blueprint(spotify.bp, url_prefix="/v1")
+    app.register_blueprint(spotify_search.bp, url_prefix="/v1")
+    app.register_blueprint(token.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(docs.bp)
     # From the registered routes, so it needs them all.

@@ -128,6 +128,22 @@ SETTINGS = (
         "socket's address is the client. Behind one nginx: 1.",
     ),
     Setting(
+        "PUBLIC_BASE_URL",
+        "",
+        "The service's address as clients reach it (`https://music.example`), "
+        "used for the absolute links of /v1 answers (`href`, a page's `next`). "
+        "Empty: the request's own scheme and host, which behind trusted proxies "
+        "come from their X-Forwarded-Proto, -Host, -Port and -Prefix headers.",
+    ),
+    Setting(
+        "CLIENT_CREDENTIALS",
+        "",
+        "Client id and secret pairs POST /api/token accepts "
+        "(`id:secret,id2:secret2`); /v1 then requires the Bearer token it "
+        "issues. Empty: authentication is off, any pair gets a token and /v1 "
+        "ignores tokens.",
+    ),
+    Setting(
         "CACHE_MAX_AGE",
         86400,
         "Seconds a successful GET answer may be cached (Cache-Control: public, "

@@ -15,14 +15,18 @@ from app import routes
 from app.schemas import objects
 from app.schemas import requests
 from app.schemas import service
+from app.schemas import spotify
+from app.schemas import spotify_requests
 
 ERROR_DESCRIPTIONS = {
     400: "invalid input",
     403: "not served: no audio features database is configured",
     404: "not found",
+    401: "authentication is on and the Bearer token is missing, invalid or expired",
     408: "search timeout - try a more specific query",
     413: "request body over 1 MiB",
     429: "rate limit exceeded; see Retry-After",
+    501: "no search index is attached",
     503: "a database cannot answer",
 }
 
@@ -114,6 +118,69 @@ OPERATIONS = {
             },
         }
     },
+    "spotify.track": _get(
+        "Spotify: one track", _ok("TrackObject", "SpotifyTrack"), 400, 401, 404,
+        arguments=spotify_requests.MarketArguments,
+    ),
+    "spotify.several_tracks": _get(
+        "Spotify: several tracks (up to 50), null for unknown ids",
+        _ok("tracks in the order asked", "SpotifySeveralTracks"), 400, 401,
+        arguments=spotify_requests.SeveralTracksArguments,
+    ),
+    "spotify.album": _get(
+        "Spotify: one album with the first 50 of its tracks",
+        _ok("AlbumObject", "SpotifyAlbum"), 400, 401, 404,
+        arguments=spotify_requests.MarketArguments,
+    ),
+    "spotify.several_albums": _get(
+        "Spotify: several albums (up to 20), null for unknown ids",
+        _ok("albums in the order asked", "SpotifySeveralAlbums"), 400, 401,
+        arguments=spotify_requests.SeveralAlbumsArguments,
+    ),
+    "spotify.album_tracks": _get(
+        "Spotify: a page of an album's tracks; total is exact",
+        _ok("paging object of SimplifiedTrackObject", "SpotifySimplifiedTrackPaging"),
+        400, 401, 404, arguments=spotify_requests.AlbumTracksArguments,
+    ),
+    "spotify.artist": _get(
+        "Spotify: one artist", _ok("ArtistObject", "SpotifyArtist"), 400, 401, 404,
+    ),
+    "spotify.several_artists": _get(
+        "Spotify: several artists (up to 50), null for unknown ids",
+        _ok("artists in the order asked", "SpotifySeveralArtists"), 400, 401,
+        arguments=spotify_requests.SeveralArtistsArguments,
+    ),
+    "spotify_search.search": _get(
+        "Spotify: search tracks, albums and artists with Spotify's field filters. "
+        "total counts matches among the first 1,050 in rank order (a bound, not a count "
+        "over the catalogue); needs the search index",
+        _ok("one paging object per type asked for", "SpotifySearchResults"),
+        400, 401, 408, 501, arguments=spotify_requests.SpotifySearchArguments,
+    ),
+    "token.token": {
+        "post": {
+            "summary": "Spotify accounts: client-credentials token (any client while "
+            "authentication is off)",
+            "requestBody": {
+                "required": True,
+                "content": {"application/x-www-form-urlencoded": {"schema": {
+                    "type": "object",
+                    "properties": {"grant_type": {"type": "string", "enum": ["client_credentials"]}},
+                    "required": ["grant_type"],
+                }}},
+            },
+            "responses": {
+                "200": _ok("the token", "SpotifyToken"),
+                "400": {"description": "OAuth error (invalid_request, unsupported_grant_type, "
+                        "invalid_client)", "content": {"application/json": {"schema": {
+                            "type": "object",
+                            "properties": {"error": {"type": "string"},
+                                           "error_description": {"type": "string"}},
+                        }}}},
+                **_errors(413),
+            },
+        }
+    },
     "health.health": {
         "get": {
             "summary": "Whether each database can answer",
@@ -147,6 +214,27 @@ SCHEMAS = {
     "BatchRequest": requests.BatchRequestSchema,
     "BatchResponse": objects.BatchResponseSchema,
     "Health": service.HealthSchema,
+    # The Spotify Web API family (/v1), named as Spotify's OpenAPI names them.
+    "SpotifySimplifiedArtist": spotify.SimplifiedArtistSchema,
+    "SpotifyFollowers": spotify.FollowersSchema,
+    "SpotifyArtist": spotify.ArtistSchema,
+    "SpotifyCopyright": spotify.CopyrightSchema,
+    "SpotifyTrackExternalIds": spotify.TrackExternalIdsSchema,
+    "SpotifyAlbumExternalIds": spotify.AlbumExternalIdsSchema,
+    "SpotifySimplifiedAlbum": spotify.SimplifiedAlbumSchema,
+    "SpotifySimplifiedTrack": spotify.SimplifiedTrackSchema,
+    "SpotifyTrack": spotify.TrackSchema,
+    "SpotifySimplifiedTrackPaging": spotify.SimplifiedTrackPagingSchema,
+    "SpotifyTrackPaging": spotify.TrackPagingSchema,
+    "SpotifySimplifiedAlbumPaging": spotify.SimplifiedAlbumPagingSchema,
+    "SpotifyArtistPaging": spotify.ArtistPagingSchema,
+    "SpotifyEmptyPaging": spotify.EmptyPagingSchema,
+    "SpotifyAlbum": spotify.AlbumSchema,
+    "SpotifySeveralTracks": spotify.SeveralTracksSchema,
+    "SpotifySeveralAlbums": spotify.SeveralAlbumsSchema,
+    "SpotifySeveralArtists": spotify.SeveralArtistsSchema,
+    "SpotifySearchResults": spotify.SearchResultsSchema,
+    "SpotifyToken": spotify.TokenSchema,
 }
 
 

@@ -10,11 +10,13 @@ from app.catalog import rows_as_dicts
 ALBUM_FIELDS = (
     "rowid", "id", "name", "album_type", "label", "release_date",
     "release_date_precision", "external_id_upc", "total_tracks", "copyright_c", "copyright_p",
+    "popularity", "available_markets_rowid", "external_id_amgid",
 )
 ALBUM_COLUMNS = """
     albums.rowid, albums.id, albums.name, albums.album_type, albums.label,
     albums.release_date, albums.release_date_precision, albums.external_id_upc,
-    albums.total_tracks, albums.copyright_c, albums.copyright_p
+    albums.total_tracks, albums.copyright_c, albums.copyright_p,
+    albums.popularity, albums.available_markets_rowid, albums.external_id_amgid
 """
 
 ALBUMS_BY_ID = f"""
@@ -56,6 +58,29 @@ WHERE album_rowid IN (SELECT value FROM json_each(?))
 ORDER BY album_rowid, index_in_album, rowid
 """
 
+# The Spotify family's credits: an album with no credited artist that exists
+# takes the artists of its first track instead, since its clients cannot
+# handle an album without artists. Album credits first, then track credits.
+CREDITS_OR_FIRST_TRACK = """
+SELECT album_rowid, artist_rowid FROM (
+    SELECT album_rowid, artist_rowid, 0 AS source, index_in_album AS position, rowid AS tie
+    FROM artist_albums
+    WHERE album_rowid IN (SELECT value FROM json_each(?1)) AND index_in_album IS NOT NULL
+    UNION ALL
+    SELECT wanted.value, track_artists.artist_rowid, 1, 0, track_artists.rowid
+    FROM json_each(?1) AS wanted
+    JOIN track_artists ON track_artists.track_rowid = (
+        SELECT tracks.rowid FROM tracks WHERE tracks.album_rowid = wanted.value
+        ORDER BY tracks.disc_number, tracks.track_number, tracks.rowid LIMIT 1
+    )
+    WHERE NOT EXISTS (
+        SELECT 1 FROM artist_albums JOIN artists ON artists.rowid = artist_albums.artist_rowid
+        WHERE artist_albums.album_rowid = wanted.value AND artist_albums.index_in_album IS NOT NULL
+    )
+)
+ORDER BY album_rowid, source, position, tie
+"""
+
 
 def album_rowid(connection, album_id):
     """Return the rowid of the album with ``album_id``, or None."""
@@ -70,17 +95,21 @@ def albums_by_id(connection, ids):
     return {album["id"]: album for album in rows_as_dicts(rows, ALBUM_FIELDS)}
 
 
-def albums_by_id_whole(connection, ids):
-    """Return {id: album} with images and artists, for the ids that exist."""
+def albums_by_id_whole(connection, ids, *, credits_fallback=False):
+    """Return {id: album} with images and artists, for the ids that exist.
+
+    :param credits_fallback: give an album without credits its first track's
+        artists (:data:`CREDITS_OR_FIRST_TRACK`).
+    """
     albums = albums_by_id(connection, ids)
-    _make_whole(connection, list(albums.values()))
+    _make_whole(connection, list(albums.values()), credits_fallback)
     return albums
 
 
-def albums_by_rowid_whole(connection, rowids):
+def albums_by_rowid_whole(connection, rowids, *, credits_fallback=False):
     """Return the albums with these rowids, whole, in the order given."""
     rows = connection.execute(ALBUMS_BY_ROWID, (key_list(rowids),))
-    return _make_whole(connection, list(rows_as_dicts(rows, ALBUM_FIELDS)))
+    return _make_whole(connection, list(rows_as_dicts(rows, ALBUM_FIELDS)), credits_fallback)
 
 
 def search_albums_by_scan(connection, pattern, limit, offset):
@@ -89,16 +118,16 @@ def search_albums_by_scan(connection, pattern, limit, offset):
     return _make_whole(connection, list(rows_as_dicts(rows, ALBUM_FIELDS)))
 
 
-def _make_whole(connection, albums):
+def _make_whole(connection, albums, credits_fallback=False):
     """Give each album its images and artists with a fixed number of statements."""
-    credits = add_images_and_credits(connection, albums)
+    credits = add_images_and_credits(connection, albums, credits_fallback)
     artist_rowids = {rowid for rowids in credits.values() for rowid in rowids}
     artists = artists_sql.artists_by_rowid(connection, artist_rowids)
     attach_artists(albums, credits, artists)
     return albums
 
 
-def add_images_and_credits(connection, albums):
+def add_images_and_credits(connection, albums, credits_fallback=False):
     """Give each album its images; return {album rowid: [artist rowid, …]}.
 
     The credits stay rowids so the caller can load every artist of a request
@@ -108,7 +137,8 @@ def add_images_and_credits(connection, albums):
     images = group_images(connection.execute(IMAGES, (keys,)))
     for album in albums:
         album["images"] = images.get(album["rowid"], [])
-    return group_distinct(connection.execute(CREDITS, (keys,)))
+    credits = CREDITS_OR_FIRST_TRACK if credits_fallback else CREDITS
+    return group_distinct(connection.execute(credits, (keys,)))
 
 
 def attach_artists(albums, credits, artists):

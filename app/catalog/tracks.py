@@ -10,12 +10,13 @@ from app.catalog import key_list
 
 TRACK_FIELDS = (
     "rowid", "id", "name", "external_id_isrc", "duration_ms", "explicit", "track_number",
-    "disc_number", "popularity", "preview_url",
+    "disc_number", "popularity", "preview_url", "available_markets_rowid",
 )
 TRACK_COLUMNS = """
     tracks.rowid, tracks.id, tracks.name, tracks.external_id_isrc,
     tracks.duration_ms, tracks.explicit, tracks.track_number,
-    tracks.disc_number, tracks.popularity, tracks.preview_url
+    tracks.disc_number, tracks.popularity, tracks.preview_url,
+    tracks.available_markets_rowid
 """
 ALBUM_JOIN = "JOIN albums ON albums.rowid = tracks.album_rowid"
 SELECT_TRACKS = f"""
@@ -49,6 +50,27 @@ WHERE tracks.album_rowid = ?
 ORDER BY tracks.disc_number, tracks.track_number, tracks.rowid
 """
 
+# Pages of several albums' tracks at once (positions first < n <= last, in
+# disc and track order), and each album's exact number of tracks.
+ALBUM_TRACK_PAGES = f"""
+SELECT {TRACK_COLUMNS}, {albums_sql.ALBUM_COLUMNS}
+FROM (
+    SELECT tracks.rowid AS track_rowid, row_number() OVER (
+        PARTITION BY tracks.album_rowid
+        ORDER BY tracks.disc_number, tracks.track_number, tracks.rowid
+    ) AS position
+    FROM tracks WHERE tracks.album_rowid IN (SELECT value FROM json_each(?))
+) AS numbered
+JOIN tracks ON tracks.rowid = numbered.track_rowid {ALBUM_JOIN}
+WHERE numbered.position > ? AND numbered.position <= ?
+ORDER BY tracks.album_rowid, numbered.position
+"""
+ALBUM_TRACK_COUNTS = """
+SELECT album_rowid, count(*) FROM tracks
+WHERE album_rowid IN (SELECT value FROM json_each(?))
+GROUP BY album_rowid
+"""
+
 # Search without an index: walk tracks from most to least popular and keep
 # the names that contain the pattern, so a common word stops early.
 SEARCH_BY_NAME = f"""
@@ -77,22 +99,28 @@ FILE_FIELDS = (
 )
 
 
-def tracks_by_id(connection, ids):
-    """Return {id: track} for the ids that exist and whose album exists."""
-    tracks = _load(connection, connection.execute(TRACKS_BY_ID, (key_list(ids),)))
+def tracks_by_id(connection, ids, *, credits_fallback=False):
+    """Return {id: track} for the ids that exist and whose album exists.
+
+    :param credits_fallback: see :func:`app.catalog.albums.albums_by_id_whole`.
+    """
+    rows = connection.execute(TRACKS_BY_ID, (key_list(ids),))
+    tracks = _load(connection, rows, credits_fallback=credits_fallback)
     return {track["id"]: track for track in tracks}
 
 
-def tracks_by_rowid(connection, rowids):
+def tracks_by_rowid(connection, rowids, *, credits_fallback=False):
     """Return the tracks with these rowids, in the order given; missing ones are left out."""
-    return _load(connection, connection.execute(TRACKS_BY_ROWID, (key_list(rowids),)))
+    rows = connection.execute(TRACKS_BY_ROWID, (key_list(rowids),))
+    return _load(connection, rows, credits_fallback=credits_fallback)
 
 
-def tracks_by_isrc(connection, isrcs):
+def tracks_by_isrc(connection, isrcs, *, credits_fallback=False):
     """Return {isrc: [track, …]} most popular first; ISRCs with no track are absent."""
     by_isrc = {}
     for track in _load(
-        connection, connection.execute(TRACKS_BY_ISRC, (key_list(isrcs),))
+        connection, connection.execute(TRACKS_BY_ISRC, (key_list(isrcs),)),
+        credits_fallback=credits_fallback,
     ):
         by_isrc.setdefault(track["external_id_isrc"], []).append(track)
     return by_isrc
@@ -104,17 +132,34 @@ def tracks_of_album(connection, album_rowid):
     return _load(connection, rows, with_album=False)
 
 
+def album_track_pages(connection, album_rowids, limit, offset):
+    """Return ({album rowid: [track, …]}, {album rowid: number of tracks}).
+
+    Each list is the page ``offset`` to ``offset + limit`` of the album's
+    tracks in disc and track order, without album objects of their own; an
+    album without tracks is absent from both.
+    """
+    keys = key_list(album_rowids)
+    rows = connection.execute(ALBUM_TRACK_PAGES, (keys, offset, offset + limit))
+    pages = {}
+    for track in _load(connection, rows, with_album=False):
+        pages.setdefault(track.pop("album")["rowid"], []).append(track)
+    totals = dict(connection.execute(ALBUM_TRACK_COUNTS, (keys,)))
+    return pages, totals
+
+
 def search_tracks_by_scan(connection, pattern, limit, offset):
     """Return tracks whose name matches the LIKE ``pattern``, most popular first."""
     rows = connection.execute(SEARCH_BY_NAME, (pattern, limit, offset))
     return _load(connection, rows)
 
 
-def _load(connection, rows, with_album=True):
+def _load(connection, rows, with_album=True, credits_fallback=False):
     """Turn joined track+album rows into whole tracks with a fixed number of statements."""
     tracks, albums = _split_rows(rows)
     album_credits = (
-        albums_sql.add_images_and_credits(connection, albums.values()) if with_album else {}
+        albums_sql.add_images_and_credits(connection, albums.values(), credits_fallback)
+        if with_album else {}
     )
     track_credits = group_distinct(
         connection.execute(CREDITS, (key_list(track["rowid"] for track in tracks),))

@@ -1,0 +1,267 @@
+"""Spotify Web API objects (its published OpenAPI): TrackObject,
+SimplifiedTrackObject, AlbumObject, SimplifiedAlbumObject, ArtistObject,
+SimplifiedArtistObject, ImageObject and the paging objects.
+
+They dump the same catalogue rows as :mod:`app.schemas.objects`, shaped the
+way Spotify's clients read them: every required field present, the links
+(``uri``, ``href``, ``external_urls``) built from the row's id. tekore
+validates these shapes strictly and warns on any field it does not know, so
+a field is only added here when Spotify's own object has it.
+"""
+
+import re
+
+from marshmallow import fields
+
+from app.public_urls import public_url
+from app.schemas.dump import DumpedOnce
+from app.schemas.dump import RowSchema
+from app.schemas.fields import IntegerBoolean
+from app.schemas.fields import NestedFromRow
+from app.schemas.fields import OptionalIntegerBoolean
+from app.schemas.fields import OptionalString
+from app.schemas.objects import ImageSchema
+
+OPEN_SPOTIFY = "https://open.spotify.com"
+# The release date forms Spotify publishes, by precision.
+_RELEASE_DATE = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
+PRECISIONS = ("year", "month", "day")
+UNKNOWN_RELEASE_DATE = "0000"
+
+
+def release(stored):
+    """Return (release_date, release_date_precision) for a stored date.
+
+    The precision is read off the date itself, so the two always agree
+    (clients split the date by it); a date in none of Spotify's forms is
+    the unknown year ``0000``.
+    """
+    if not isinstance(stored, str) or not _RELEASE_DATE.fullmatch(stored):
+        return UNKNOWN_RELEASE_DATE, "year"
+    return stored, PRECISIONS[stored.count("-")]
+
+
+class FromId(fields.String):
+    """A string built from the row's ``id``: the field has no key of its own."""
+
+    _CHECK_ATTRIBUTE = False
+
+    def __init__(self, kind, **kwargs):
+        self.kind = kind
+        super().__init__(**kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return self.build(obj["id"])
+
+
+class SpotifyUri(FromId):
+    def build(self, spotify_id):
+        return f"spotify:{self.kind}:{spotify_id}"
+
+
+class ServiceHref(FromId):
+    """The object's own route on this service (absolute)."""
+
+    def build(self, spotify_id):
+        return public_url(f"/v1/{self.kind}s/{spotify_id}")
+
+
+class ExternalUrls(fields.Dict):
+    _CHECK_ATTRIBUTE = False
+
+    def __init__(self, kind, **kwargs):
+        self.kind = kind
+        super().__init__(keys=fields.String(), values=fields.String(), **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return {"spotify": f"{OPEN_SPOTIFY}/{self.kind}/{obj['id']}"}
+
+
+class ReleaseDate(fields.String):
+    def _serialize(self, value, attr, obj, **kwargs):
+        return release(value)[0]
+
+
+class ReleaseDatePrecision(fields.String):
+    _CHECK_ATTRIBUTE = False
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return release(obj["release_date"])[1]
+
+
+class Copyrights(fields.List):
+    """The two copyright columns as Spotify's list: C, then P, each when present."""
+
+    _CHECK_ATTRIBUTE = False
+
+    def __init__(self, **kwargs):
+        super().__init__(fields.Nested(CopyrightSchema), **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        notices = (("C", obj.get("copyright_c")), ("P", obj.get("copyright_p")))
+        return [{"text": text, "type": kind} for kind, text in notices if text]
+
+
+class CopyrightSchema(RowSchema):
+    text = fields.String(required=True)
+    type = fields.String(required=True, metadata={"enum": ["C", "P"]})
+
+
+def _links(kind):
+    """The fields every Spotify object has, derived from its id."""
+    return {
+        "external_urls": ExternalUrls(kind, required=True),
+        "href": ServiceHref(kind, required=True),
+        "id": fields.String(required=True),
+        "type": fields.Constant(kind, required=True, metadata={"type": "string", "enum": [kind]}),
+        "uri": SpotifyUri(kind, required=True),
+    }
+
+
+def _images():
+    return fields.List(fields.Nested(ImageSchema), required=True,
+                       metadata={"description": "widest first"})
+
+
+def _markets():
+    return fields.List(fields.String(), required=True, metadata={
+        "description": "ISO 3166-1 alpha-2 codes of the countries it is sold in",
+    })
+
+
+class FollowersSchema(RowSchema):
+    href = fields.Constant(None, required=True, metadata={"type": "string", "nullable": True})
+    followers_total = fields.Integer(required=True, data_key="total")
+
+
+SimplifiedArtistSchema = RowSchema.from_dict(
+    {**_links("artist"), "name": fields.String(required=True)},
+    name="SimplifiedArtistSchema",
+)
+
+
+def _artists():
+    return fields.List(DumpedOnce(SimplifiedArtistSchema), required=True,
+                       metadata={"description": "credit order"})
+
+
+class ArtistSchema(SimplifiedArtistSchema):
+    followers = NestedFromRow(FollowersSchema, required=True)
+    genres = fields.List(fields.String(), required=True)
+    images = _images()
+    popularity = fields.Integer(required=True)
+
+
+class SimplifiedAlbumSchema(RowSchema.from_dict(_links("album"))):
+    album_type = fields.String(required=True, metadata={
+        "enum": ["album", "single", "compilation"]})
+    total_tracks = fields.Integer(required=True)
+    available_markets = _markets()
+    images = _images()
+    name = fields.String(required=True)
+    release_date = ReleaseDate(required=True, metadata={"example": "1987-08-17"})
+    release_date_precision = ReleaseDatePrecision(required=True, metadata={
+        "enum": list(PRECISIONS)})
+    artists = _artists()
+
+
+class TrackExternalIdsSchema(RowSchema):
+    external_id_isrc = OptionalString(data_key="isrc")
+
+
+class AlbumExternalIdsSchema(RowSchema):
+    external_id_upc = OptionalString(data_key="upc")
+    external_id_amgid = OptionalString(data_key="amgid")
+
+
+class SimplifiedTrackSchema(RowSchema.from_dict(_links("track"))):
+    artists = _artists()
+    available_markets = _markets()
+    disc_number = fields.Integer(required=True)
+    duration_ms = fields.Integer(required=True)
+    explicit = IntegerBoolean(required=True)
+    is_playable = OptionalIntegerBoolean(metadata={
+        "description": "only with market=: whether the track is sold there"})
+    name = fields.String(required=True)
+    preview_url = fields.String(required=True, allow_none=True)
+    track_number = fields.Integer(required=True)
+    is_local = fields.Constant(False, required=True, metadata={"type": "boolean", "enum": [False]})
+
+
+class TrackSchema(SimplifiedTrackSchema):
+    album = DumpedOnce(SimplifiedAlbumSchema, required=True)
+    external_ids = NestedFromRow(TrackExternalIdsSchema, required=True)
+    popularity = fields.Integer(required=True)
+
+
+def paging_schema(item_schema, name):
+    """The paging object whose items are ``item_schema`` objects."""
+    return RowSchema.from_dict({
+        "href": fields.String(required=True),
+        "items": fields.List(fields.Nested(item_schema, allow_none=True), required=True),
+        "limit": fields.Integer(required=True),
+        "next": fields.String(required=True, allow_none=True),
+        "offset": fields.Integer(required=True),
+        "previous": fields.String(required=True, allow_none=True),
+        "total": fields.Integer(required=True),
+    }, name=name)
+
+
+SimplifiedTrackPagingSchema = paging_schema(SimplifiedTrackSchema, "SimplifiedTrackPagingSchema")
+TrackPagingSchema = paging_schema(TrackSchema, "TrackPagingSchema")
+SimplifiedAlbumPagingSchema = paging_schema(SimplifiedAlbumSchema, "SimplifiedAlbumPagingSchema")
+ArtistPagingSchema = paging_schema(ArtistSchema, "ArtistPagingSchema")
+# The types this catalogue does not hold (playlists, shows …): always empty.
+EmptyPagingSchema = paging_schema(RowSchema, "EmptyPagingSchema")
+
+
+class AlbumSchema(SimplifiedAlbumSchema):
+    tracks = fields.Nested(SimplifiedTrackPagingSchema, required=True,
+                           metadata={"description": "the first page of its tracks"})
+    copyrights = Copyrights(required=True)
+    external_ids = NestedFromRow(AlbumExternalIdsSchema, required=True)
+    genres = fields.Constant([], required=True, metadata={
+        "description": "always empty", "type": "array", "items": {"type": "string"}, "maxItems": 0})
+    label = fields.String(required=True)
+    popularity = fields.Integer(required=True)
+
+
+class SeveralTracksSchema(RowSchema):
+    tracks = fields.List(fields.Nested(TrackSchema, allow_none=True), required=True)
+
+
+class SeveralAlbumsSchema(RowSchema):
+    albums = fields.List(fields.Nested(AlbumSchema, allow_none=True), required=True)
+
+
+class SeveralArtistsSchema(RowSchema):
+    artists = fields.List(fields.Nested(ArtistSchema, allow_none=True), required=True)
+
+
+class SearchResultsSchema(RowSchema):
+    """One paging object per type asked for."""
+
+    tracks = fields.Nested(TrackPagingSchema)
+    albums = fields.Nested(SimplifiedAlbumPagingSchema)
+    artists = fields.Nested(ArtistPagingSchema)
+    playlists = fields.Nested(EmptyPagingSchema)
+    shows = fields.Nested(EmptyPagingSchema)
+    episodes = fields.Nested(EmptyPagingSchema)
+    audiobooks = fields.Nested(EmptyPagingSchema)
+
+
+class TokenSchema(RowSchema):
+    access_token = fields.String(required=True)
+    token_type = fields.Constant("Bearer", required=True, metadata={"type": "string"})
+    expires_in = fields.Integer(required=True)
+
+
+track_schema = TrackSchema()
+album_schema = AlbumSchema()
+artist_schema = ArtistSchema()
+several_tracks_schema = SeveralTracksSchema()
+several_albums_schema = SeveralAlbumsSchema()
+several_artists_schema = SeveralArtistsSchema()
+simplified_track_paging_schema = SimplifiedTrackPagingSchema()
+search_results_schema = SearchResultsSchema()
+token_schema = TokenSchema()
