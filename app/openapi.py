@@ -157,6 +157,30 @@ OPERATIONS = {
         _ok("one paging object per type asked for", "SpotifySearchResults"),
         400, 401, 408, 501, arguments=spotify_requests.SpotifySearchArguments,
     ),
+    "spotify_deeper.audio_features": _get(
+        "Spotify: one track's audio features",
+        _ok("AudioFeaturesObject", "SpotifyAudioFeatures"), 400, 401, 403, 404,
+    ),
+    "spotify_deeper.several_audio_features": _get(
+        "Spotify: audio features of up to 100 tracks, null for unknown ids and tracks "
+        "Spotify had none for",
+        _ok("audio features in the order asked", "SpotifySeveralAudioFeatures"), 400, 401, 403,
+        arguments=spotify_requests.SeveralAudioFeaturesArguments,
+    ),
+    "spotify_deeper.artist_albums": _get(
+        "Spotify: a page of an artist's albums, by group (album, single, compilation, "
+        "appears_on), newest first in each; total is exact",
+        _ok("paging object of SimplifiedAlbumObject with album_group", "SpotifyArtistAlbumPaging"),
+        400, 401, 404, arguments=spotify_requests.ArtistAlbumsArguments,
+    ),
+    "spotify_deeper.artist_top_tracks": _get(
+        "Spotify: an artist's ten most popular tracks",
+        _ok("the tracks", "SpotifyTopTracks"), 400, 401, 404,
+        arguments=spotify_requests.ArtistTopTracksArguments,
+    ),
+    "spotify_deeper.markets": _get(
+        "Spotify: every market code of the catalogue", _ok("the codes", "SpotifyMarkets"), 401,
+    ),
     "token.token": {
         "post": {
             "summary": "Spotify accounts: client-credentials token (any client while "
@@ -235,6 +259,12 @@ SCHEMAS = {
     "SpotifySeveralArtists": spotify.SeveralArtistsSchema,
     "SpotifySearchResults": spotify.SearchResultsSchema,
     "SpotifyToken": spotify.TokenSchema,
+    "SpotifyAudioFeatures": spotify.AudioFeaturesSchema,
+    "SpotifySeveralAudioFeatures": spotify.SeveralAudioFeaturesSchema,
+    "SpotifyArtistAlbum": spotify.ArtistAlbumSchema,
+    "SpotifyArtistAlbumPaging": spotify.ArtistAlbumPagingSchema,
+    "SpotifyTopTracks": spotify.TopTracksSchema,
+    "SpotifyMarkets": spotify.MarketsSchema,
 }
 
 

@@ -55,12 +55,21 @@ def require_isrc(value):
     return isrc
 
 
+def normalise_upc(text):
+    """Return the barcode as the number it is looked up by, or None if it
+    cannot be one: its 12-, 13- and 14-digit forms (leading zeros) give the
+    same number; spaces and hyphens are ignored."""
+    if not UPC_INPUT_PATTERN.fullmatch(text):
+        return None
+    return int(ISRC_SEPARATORS.sub("", text))
+
+
 def require_upc(value):
-    """Return the barcode as the number it is looked up by: its 12-, 13- and
-    14-digit forms (leading zeros) give the same number.
+    """Return the barcode's number (:func:`normalise_upc`).
 
     :raise ApiError 400: when it is not 8 to 14 digits once spaces and hyphens go.
     """
-    if not UPC_INPUT_PATTERN.fullmatch(value):
+    upc = normalise_upc(value)
+    if upc is None:
         raise ApiError("invalid upc: must be 8 to 14 digits")
-    return int(ISRC_SEPARATORS.sub("", value))
+    return upc
