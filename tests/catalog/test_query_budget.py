@@ -103,6 +103,46 @@ def test_batch_of_mixed_items(app, client, oracle):
         statement_count(app, client, "post", "/batch/lookup", json=large)[0]
 
 
+# The /v1 family: the same rule, through the Spotify routes.
+
+@pytest.fixture(scope="module")
+def indexed_app(main_file, index_file):
+    return make_app(main_file, SEARCH_DATABASE=str(index_file))
+
+
+@pytest.mark.parametrize("kind, table, most", [
+    ("tracks", "tracks JOIN albums ON albums.rowid = tracks.album_rowid", 50),
+    ("albums", "albums", 20),
+    ("artists", "artists", 50),
+])
+def test_spotify_several_of_one_and_of_the_most(app, client, oracle, kind, table, most):
+    ids = [row[0] for row in oracle.execute(f"SELECT {kind}.id FROM {table} LIMIT {most}")]
+    small_count, small = statement_count(app, client, "get", f"/v1/{kind}?ids={ids[0]}")
+    large_count, large = statement_count(app, client, "get", f"/v1/{kind}?ids={','.join(ids)}")
+    assert len(small[kind]) == 1 and len(large[kind]) == most and all(large[kind])
+    assert small_count == large_count
+
+
+def test_spotify_album_tracks_page_of_one_and_of_fifty(app, client, oracle):
+    album_id = one(oracle, "SELECT a.id FROM albums a JOIN tracks t ON t.album_rowid = a.rowid "
+                           "GROUP BY a.rowid HAVING count(*) >= 50 ORDER BY a.rowid")
+    small_count, small = statement_count(app, client, "get", f"/v1/albums/{album_id}/tracks?limit=1")
+    large_count, large = statement_count(app, client, "get", f"/v1/albums/{album_id}/tracks?limit=50")
+    assert len(small["items"]) == 1 and len(large["items"]) == 50
+    assert small_count == large_count
+
+
+@pytest.mark.parametrize("q", ["{pair}", "{pair} year:1950-2030", "album:{pair} year:1900-2030"])
+def test_spotify_search_page_of_one_and_of_fifty(indexed_app, oracle, q):
+    client = indexed_app.test_client()
+    q = q.format(pair=most_common_pair(oracle, "tracks"))
+    path = f"/v1/search?q={q}&type=track,album,artist"
+    small_count, small = statement_count(indexed_app, client, "get", path + "&limit=1")
+    large_count, large = statement_count(indexed_app, client, "get", path + "&limit=50")
+    assert len(small["tracks"]["items"]) == 1
+    assert len(large["tracks"]["items"]) == 50 or large["tracks"]["total"] < 50
+
+
 def test_a_hundred_audio_features_cost_what_one_costs(app, client, oracle):
     counts = [
         statement_count(app, client, "post", "/batch/lookup",
@@ -110,11 +150,6 @@ def test_a_hundred_audio_features_cost_what_one_costs(app, client, oracle):
         for size in (1, 100)
     ]
     assert counts[0] == counts[1] == 1
-
-
-@pytest.fixture(scope="module")
-def indexed_app(main_file, index_file):
-    return make_app(main_file, SEARCH_DATABASE=str(index_file))
 
 
 def heaviest_artist(oracle, table):
@@ -134,3 +169,11 @@ def test_discographies_and_top_tracks_of_the_heaviest_artist(indexed_app, oracle
         indexed_app, client, "get", f"/lookup/artist/{artist}/{route}?limit=50&offset=0")
     assert len(small_answer) == 1 and len(large_answer) == 50
     assert small_count == large_count
+
+
+def test_spotify_audio_features_of_one_and_of_a_hundred(app, client, oracle):
+    ids = batch_keys(oracle, "audio_features", 100)
+    small_count, small = statement_count(app, client, "get", f"/v1/audio-features?ids={ids[0]}")
+    large_count, large = statement_count(app, client, "get", f"/v1/audio-features?ids={','.join(ids)}")
+    assert len(small["audio_features"]) == 1 and all(large["audio_features"])
+    assert small_count == large_count == 1
