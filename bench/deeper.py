@@ -82,19 +82,20 @@ def part_sizes(index_path):
 
 
 def artists(main_path, table, count):
-    """(heaviest artist id, its rows, [typical artist ids]) by rows in ``table``."""
+    """((id, rowid, rows) of the heaviest artist, median rows, [(id, rowid) of
+    typical artists]) by their rows in ``table``."""
     connection = apsw.Connection(str(main_path), flags=apsw.SQLITE_OPEN_READONLY)
     try:
         counted = connection.execute(
-            f"SELECT a.id, count(*) FROM {table} l JOIN artists a ON a.rowid = l.artist_rowid "
+            f"SELECT a.id, a.rowid, count(*) FROM {table} l JOIN artists a ON a.rowid = l.artist_rowid "
             "GROUP BY l.artist_rowid ORDER BY count(*) DESC").fetchall()
     finally:
         connection.close()
-    heaviest = counted[0]
-    median = counted[len(counted) // 2][1]
+    median = counted[len(counted) // 2][2]
     # Typical: artists with about the median number of rows (and at least 2).
-    typical = [artist for artist, rows in counted if max(median, 2) <= rows <= max(median, 2) * 2]
-    return heaviest, median, random.Random(5).sample(typical, min(count, len(typical)))
+    low = max(median, 2)
+    typical = [(artist, rowid) for artist, rowid, rows in counted if low <= rows <= low * 2]
+    return counted[0], median, random.Random(5).sample(typical, min(count, len(typical)))
 
 
 def timed(client, heavy_path, typical_paths, rounds):
@@ -112,33 +113,68 @@ def timed(client, heavy_path, typical_paths, rounds):
             for kind, values in timings.items()}
 
 
+# (label, table counted, path for the heaviest artist, path for typical ones).
+REQUESTS = (
+    ("native discography, page of 5", "artist_albums",
+     "/lookup/artist/{}/albums?limit=5", "/lookup/artist/{}/albums?limit=5"),
+    ("native discography, page of 5 at offset 1000 (typical: 0)", "artist_albums",
+     "/lookup/artist/{}/albums?limit=5&offset=1000", "/lookup/artist/{}/albums?limit=5"),
+    ("/v1 artist albums, page of 5", "artist_albums",
+     "/v1/artists/{}/albums?limit=5", "/v1/artists/{}/albums?limit=5"),
+    ("native top tracks (10)", "track_artists",
+     "/lookup/artist/{}/top-tracks", "/lookup/artist/{}/top-tracks"),
+    ("/v1 top tracks (10)", "track_artists",
+     "/v1/artists/{}/top-tracks", "/v1/artists/{}/top-tracks"),
+)
+
+
 def measure(folder):
+    """Whole requests, then the ordering step alone (with and without the index)."""
     from app import create_app
+    from app.catalog import discographies
+    from app.catalog import top_tracks
+    from app.db import get_db
     from tests.support.inprocess import counting_statements
 
     app = create_app({"MAIN_DATABASE": str(folder / "main_database.sqlite3"),
                       "RATELIMIT_ENABLED": False, "LOG_LEVEL": "WARNING",
                       "REQUEST_TIME_LIMIT_MS": 600_000})
     client = app.test_client()
+    main = folder / "main_database.sqlite3"
+    chosen = {table: artists(main, table, TYPICAL_ARTISTS) for table in ("artist_albums", "track_artists")}
     rows = []
-    for route, table, paths in (
-        ("discography, first page of 50", "artist_albums", "/lookup/artist/{}/albums?limit=50"),
-        ("discography, page of 50 at offset 40", "artist_albums",
-         "/lookup/artist/{}/albums?limit=50&offset=40"),
-        ("/v1 artist albums, page of 50", "artist_albums", "/v1/artists/{}/albums?limit=50"),
-        ("top tracks (10)", "track_artists", "/lookup/artist/{}/top-tracks"),
-        ("/v1 top tracks", "track_artists", "/v1/artists/{}/top-tracks"),
-    ):
-        (heavy, heavy_rows), median_rows, typical = artists(
-            folder / "main_database.sqlite3", table, TYPICAL_ARTISTS)
-        for warm in (heavy, *typical):
-            client.get(paths.format(warm))
-        measured = timed(client, paths.format(heavy), [paths.format(artist) for artist in typical],
-                         ROUNDS)
-        rows.append((route, heavy_rows, measured["heavy"], median_rows, measured["typical"]))
+    for label, table, heavy_path, typical_path in REQUESTS:
+        (heavy, _, heavy_rows), median_rows, typical = chosen[table]
+        for warm in range(3):
+            client.get(heavy_path.format(heavy))
+            for artist, _ in typical:
+                client.get(typical_path.format(artist))
+        measured = timed(client, heavy_path.format(heavy),
+                         [typical_path.format(artist) for artist, _ in typical], ROUNDS)
+        rows.append((label, heavy_rows, measured["heavy"], median_rows, measured["typical"]))
     with app.app_context():
-        from app.db import get_db
-        ids = [row[0] for row in get_db().execute(
+        connection = get_db()
+        ordering = {
+            "discography page of 5 (SQL only)": (
+                "artist_albums",
+                lambda rowid: discographies.discography_page(
+                    connection, rowid, discographies.GROUPS, 5, 0)),
+            "top 10 tracks (SQL only)": (
+                "track_artists", lambda rowid: top_tracks.top_track_rowids(connection, rowid, 10)),
+        }
+        sql_rows = []
+        for label, (table, call) in ordering.items():
+            (_, heavy_rowid, heavy_rows), median_rows, typical = chosen[table]
+            indexed = time_calls(call, [heavy_rowid], [rowid for _, rowid in typical])
+            parts = connection.index_parts
+            connection.index_parts = frozenset()
+            try:
+                sorted_live = time_calls(call, [heavy_rowid], [heavy_rowid], rounds=5)["heavy"]
+            finally:
+                connection.index_parts = parts
+            sql_rows.append((label, heavy_rows, indexed["heavy"], median_rows, indexed["typical"],
+                             sorted_live))
+        ids = [row[0] for row in connection.execute(
             "SELECT track_id FROM features.track_audio_features WHERE null_response = 0 LIMIT 100")]
     statements = {}
     for size in (1, 100):
@@ -147,7 +183,19 @@ def measure(folder):
         statements[size] = len(seen)
     features_ms = timed(client, f"/v1/audio-features?ids={','.join(ids)}",
                         [f"/v1/audio-features?ids={ids[0]}"], ROUNDS)
-    return rows, statements, features_ms
+    return rows, sql_rows, statements, features_ms
+
+
+def time_calls(call, heavy_keys, typical_keys, rounds=ROUNDS):
+    """Like :func:`timed`, for a Python call instead of a request."""
+    timings = {"heavy": [], "typical": []}
+    for round_number in range(rounds):
+        for kind, keys in (("heavy", heavy_keys), ("typical", typical_keys)):
+            started = time.perf_counter()
+            call(keys[round_number % len(keys)])
+            timings[kind].append((time.perf_counter() - started) * 1000)
+    return {kind: (statistics.median(values), sorted(values)[int(len(values) * 0.95)])
+            for kind, values in timings.items()}
 
 
 def extrapolate(catalogue, report):
@@ -193,13 +241,19 @@ def main():
               f"| {real_seconds / 60:,.0f} min | {real_bytes / 1e9:,.1f} GB |")
     print(f"\nheavy artists in the index: {index['heavy_discographies']:,} (discographies), "
           f"{index['heavy_top_tracks']:,} (top tracks)\n")
-    rows, statements, features_ms = measure(folder)
-    print("| request | heaviest artist (rows) | median / p95 ms | typical artist (median rows) "
-          "| median / p95 ms | heaviest ÷ typical |")
+    rows, sql_rows, statements, features_ms = measure(folder)
+    print("| request (in-process, warm) | heaviest artist (rows) | median / p95 ms "
+          "| typical artists (median rows) | median / p95 ms | heaviest ÷ typical |")
     print("|---|---|---|---|---|---|")
-    for route, heavy_rows, heavy_ms, median_rows, typical_ms in rows:
-        print(f"| {route} | {heavy_rows:,} | {heavy_ms[0]:.2f} / {heavy_ms[1]:.2f} | {median_rows} "
+    for label, heavy_rows, heavy_ms, median_rows, typical_ms in rows:
+        print(f"| {label} | {heavy_rows:,} | {heavy_ms[0]:.2f} / {heavy_ms[1]:.2f} | {median_rows} "
               f"| {typical_ms[0]:.2f} / {typical_ms[1]:.2f} | {heavy_ms[0] / typical_ms[0]:.2f} |")
+    print("\n| ordering step | heaviest artist (rows) | median ms, index | typical (median rows) "
+          "| median ms | heaviest ÷ typical | heaviest without the index part |")
+    print("|---|---|---|---|---|---|---|")
+    for label, heavy_rows, heavy_ms, median_rows, typical_ms, live_ms in sql_rows:
+        print(f"| {label} | {heavy_rows:,} | {heavy_ms[0]:.3f} | {median_rows} | {typical_ms[0]:.3f} "
+              f"| {heavy_ms[0] / typical_ms[0]:.2f} | {live_ms[0]:.1f} ms |")
     print(f"\naudio features batch: {statements[1]} statement(s) for 1 id, {statements[100]} "
           f"for 100; /v1/audio-features median {features_ms['typical'][0]:.2f} ms (1 id), "
           f"{features_ms['heavy'][0]:.2f} ms (100 ids)")

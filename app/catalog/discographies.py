@@ -57,14 +57,16 @@ INDEXED_COUNTS = f"""
 SELECT album_group, albums FROM {SEARCH_SCHEMA}.artist_album_counts WHERE artist_rowid = ?
 """
 # One range of positions per group the page touches: [[group, first, last], …].
+# CROSS JOIN keeps the ranges as the outer loop, so each is one seek of the
+# primary key; left to itself the planner walks the artist's whole list.
 INDEXED_PAGE = f"""
 SELECT ordered.album_group, ordered.album_rowid
 FROM json_each(:ranges) AS wanted
-JOIN {SEARCH_SCHEMA}.artist_albums_ordered AS ordered
-  ON ordered.artist_rowid = :artist
- AND ordered.album_group = json_extract(wanted.value, '$[0]')
- AND ordered.position BETWEEN json_extract(wanted.value, '$[1]')
-                          AND json_extract(wanted.value, '$[2]')
+CROSS JOIN {SEARCH_SCHEMA}.artist_albums_ordered AS ordered
+WHERE ordered.artist_rowid = :artist
+  AND ordered.album_group = json_extract(wanted.value, '$[0]')
+  AND ordered.position BETWEEN json_extract(wanted.value, '$[1]')
+                           AND json_extract(wanted.value, '$[2]')
 ORDER BY wanted.key, ordered.position
 """
 
