@@ -26,7 +26,6 @@ ERROR_DESCRIPTIONS = {
     408: "search timeout - try a more specific query",
     413: "request body over 1 MiB",
     429: "rate limit exceeded; see Retry-After",
-    501: "no search index is attached",
     503: "a database cannot answer",
 }
 
@@ -153,9 +152,9 @@ OPERATIONS = {
     "spotify_search.search": _get(
         "Spotify: search tracks, albums and artists with Spotify's field filters. "
         "total counts matches among the first 1,050 in rank order (a bound, not a count "
-        "over the catalogue); needs the search index",
+        "over the catalogue); without a search index names are matched by the bounded scan",
         _ok("one paging object per type asked for", "SpotifySearchResults"),
-        400, 401, 408, 501, arguments=spotify_requests.SpotifySearchArguments,
+        400, 401, 408, arguments=spotify_requests.SpotifySearchArguments,
     ),
     "spotify_deeper.audio_features": _get(
         "Spotify: one track's audio features",

@@ -8,6 +8,7 @@ names that hold apostrophes (``album:'Don't Stop'``). Free words after a
 filter belong to its value. Matching folds case and accents.
 """
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -62,11 +63,17 @@ def unquoted(value):
     return value.strip()
 
 
+# Names repeat within a search (an artist on every track of the window):
+# each is folded once.
+@functools.lru_cache(maxsize=8192)
 def folded_words(text):
-    """The words of ``text`` without case or accents: how names and values compare."""
+    """The words of ``text`` without case or accents: how names and values compare.
+
+    :return: a tuple (cached, so not to be changed).
+    """
     decomposed = unicodedata.normalize("NFKD", text or "")
     plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return re.findall(r"\w+", plain.casefold())
+    return tuple(re.findall(r"\w+", plain.casefold()))
 
 
 def words_match(value, name):

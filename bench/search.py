@@ -191,9 +191,9 @@ def markdown(result):
     return "\n".join(lines)
 
 
-def write_block(text):
-    """Replace (or append) this benchmark's block in docs/PERFORMANCE.md."""
-    begin, end = "<!-- bench:search:begin -->", "<!-- bench:search:end -->"
+def write_block(text, name="search"):
+    """Replace (or append) the block ``name`` in docs/PERFORMANCE.md."""
+    begin, end = f"<!-- bench:{name}:begin -->", f"<!-- bench:{name}:end -->"
     block = f"{begin}\n{text}\n{end}"
     document = DOCUMENT.read_text() if DOCUMENT.exists() else "# Performance\n"
     pattern = re.compile(re.escape(begin) + ".*?" + re.escape(end), re.DOTALL)

@@ -7,9 +7,25 @@ candidate: names, release dates, credited artists' names, genres. Every
 statement is bounded by the candidate window, whatever the catalogue's size.
 """
 
-import json
+import orjson
 
 from app.catalog import key_list
+from app.catalog import like_pattern
+
+# Without a search index: names containing the text, most popular (or
+# followed) first, the walk the native scan makes (see app.catalog.tracks),
+# stopping at the window; the search's time limit bounds a rare text.
+SCAN = {
+    "track": """
+        SELECT rowid FROM tracks INDEXED BY tracks_popularity WHERE name LIKE ? ESCAPE '\\'
+        ORDER BY popularity DESC, rowid DESC LIMIT ?""",
+    "album": """
+        SELECT rowid FROM albums INDEXED BY album_popularity WHERE name LIKE ? ESCAPE '\\'
+        ORDER BY popularity DESC, rowid DESC LIMIT ?""",
+    "artist": """
+        SELECT rowid FROM artists INDEXED BY artists_followers WHERE name LIKE ? ESCAPE '\\'
+        ORDER BY followers_total DESC, rowid DESC LIMIT ?""",
+}
 
 TRACKS_BY_ISRC = """
 SELECT rowid FROM tracks WHERE external_id_isrc = ?
@@ -74,6 +90,12 @@ ORDER BY wanted.key
 """
 
 
+def scanned(connection, kind, text, window):
+    """Rowids of ``kind`` whose names contain ``text``, best first, at most ``window``."""
+    rows = connection.execute(SCAN[kind], (like_pattern(text), window))
+    return [rowid for (rowid,) in rows]
+
+
 def tracks_by_isrc(connection, isrc, window):
     return [rowid for (rowid,) in connection.execute(TRACKS_BY_ISRC, (isrc, window))]
 
@@ -104,7 +126,7 @@ def track_facts(connection, rowids):
     rows = connection.execute(TRACK_FACTS, (key_list(rowids),))
     return [
         {"rowid": rowid, "track": name, "album": album, "release_date": date,
-         "artists": json.loads(track_artists) + json.loads(album_artists)}
+         "artists": orjson.loads(track_artists) + orjson.loads(album_artists)}
         for rowid, name, album, date, track_artists, album_artists in rows
     ]
 
@@ -112,7 +134,7 @@ def track_facts(connection, rowids):
 def album_facts(connection, rowids):
     rows = connection.execute(ALBUM_FACTS, (key_list(rowids),))
     return [
-        {"rowid": rowid, "album": name, "release_date": date, "artists": json.loads(artists)}
+        {"rowid": rowid, "album": name, "release_date": date, "artists": orjson.loads(artists)}
         for rowid, name, date, artists in rows
     ]
 
@@ -120,6 +142,6 @@ def album_facts(connection, rowids):
 def artist_facts(connection, rowids):
     rows = connection.execute(ARTIST_FACTS, (key_list(rowids),))
     return [
-        {"rowid": rowid, "artist": name, "genres": json.loads(genres)}
+        {"rowid": rowid, "artist": name, "genres": orjson.loads(genres)}
         for rowid, name, genres in rows
     ]
