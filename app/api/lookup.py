@@ -89,7 +89,7 @@ def upc_albums(upc):
 
 
 def artist_rowid_or_404(connection, id):
-    """Return the rowid of the artist ``id`` names (an id, URI or URL).
+    """Return the rowid of the artist with the id ``id``.
 
     :raise ApiError 400: not an artist id. :raise NotFound 404: no such artist.
     """
@@ -133,13 +133,17 @@ def album_tracks(id):
     return jsonify(tracks_without_album_schema.dump(found))
 
 
+AUDIO_FEATURES_NOT_SERVED = "audio features are not served: no audio features database is configured"
+
+
 def require_audio_features(connection):
-    """:raise ApiError 403: when no audio features file is served."""
+    """Both families answer 403 without the file: beets, for one, then turns
+    audio features off for the rest of its run instead of failing.
+
+    :raise ApiError 403: when no audio features file is served.
+    """
     if not audio_features.served(connection):
         raise ApiError(AUDIO_FEATURES_NOT_SERVED, status=403)
-
-
-AUDIO_FEATURES_NOT_SERVED = "audio features are not served: no audio features database is configured"
 
 
 @bp.get("/track/<id>/audio-features")
