@@ -43,8 +43,8 @@ bp.before_request(access.require_token)
 
 # Every page a client may ask for lies within the first WINDOW matches.
 WINDOW = SEARCH_MAX_OFFSET + 50
-# With only an artist to go on, the releases of this many best-ranked
-# artists of that name are the candidates.
+# With only an album or an artist to go on, the tracks (or albums) of this
+# many best-ranked albums or artists of that name are the candidates.
 ARTISTS_WIDE = 10
 
 
