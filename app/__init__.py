@@ -26,6 +26,7 @@ def create_app(overrides=None):
     from app.api import lookup
     from app.api import search
     from app.api import spotify
+    from app.api import spotify_deeper
     from app.api import spotify_search
     from app.api import token
     from app.config import DEFAULTS
@@ -66,6 +67,7 @@ def create_app(overrides=None):
     # The Spotify Web API family, and its accounts service's token route.
     app.register_blueprint(spotify.bp, url_prefix="/v1")
     app.register_blueprint(spotify_search.bp, url_prefix="/v1")
+    app.register_blueprint(spotify_deeper.bp, url_prefix="/v1")
     app.register_blueprint(token.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(docs.bp)

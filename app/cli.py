@@ -8,12 +8,15 @@ from urllib.parse import quote_plus
 
 import click
 
+from app.files import CATALOGUE_FILES_BY_NAME
 from app.files import CatalogueFileError
 
 DEMO_TRACKS = 50_000
 DEMO_SEED = 1
 # A search the demo catalogue answers: accents and case folded, last word a prefix.
 DEMO_SEARCH = "corazon ma"
+# Where the service looks for the audio features file by default.
+AUDIO_FEATURES_NAME = CATALOGUE_FILES_BY_NAME["audio_features"].default_name
 
 
 @click.group()
@@ -61,12 +64,13 @@ def fail(error):
 @click.option("--tracks", default=DEMO_TRACKS, show_default=True, help="How many tracks.")
 @click.option("--seed", default=DEMO_SEED, show_default=True, help="Random seed.")
 def generate(folder, tracks, seed):
-    """Write a generated catalogue (both files) into FOLDER."""
+    """Write a generated catalogue (all three files) into FOLDER."""
     from app.demo import write_catalogue
 
     counts = write_catalogue(
         folder / "main_database.sqlite3",
         folder / "track_files.sqlite3",
+        audio_features_path=folder / AUDIO_FEATURES_NAME,
         tracks=tracks,
         seed=seed,
         progress=True,
@@ -100,6 +104,7 @@ def _ensure_demo(folder):
         started = time.perf_counter()
         write_catalogue(
             main_file, folder / "track_files.sqlite3",
+            audio_features_path=folder / AUDIO_FEATURES_NAME,
             tracks=DEMO_TRACKS, seed=DEMO_SEED, progress=True,
         )
         click.echo(f"built in {time.perf_counter() - started:.1f} s", err=True)

@@ -34,6 +34,13 @@ SETTINGS = (
         "leaves the track_files fields out and /health says so.",
     ),
     Setting(
+        "AUDIO_FEATURES_DATABASE",
+        None,
+        "Path to the audio features file (spotify_clean_audio_features.sqlite3). "
+        "Default: that name beside the main file, when present. Without it the "
+        "audio-features routes answer 403 and /health says `not configured`.",
+    ),
+    Setting(
         "SEARCH_DATABASE",
         None,
         "Path to the search index built by `music-metadata-api "

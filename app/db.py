@@ -24,6 +24,7 @@ from app import arrival
 
 # Schema names the secondary files are attached under.
 TRACK_FILES_SCHEMA = "files"
+AUDIO_FEATURES_SCHEMA = "features"
 SEARCH_SCHEMA = "search"
 
 # How many SQLite VM steps pass between two looks at the clock.
@@ -74,6 +75,8 @@ class CatalogueConnection(apsw.Connection):
 
     # Names of the files served through it (app.files.CATALOGUE_FILES).
     attached = frozenset()
+    # Names of the parts the attached index holds (app.index.PARTS).
+    index_parts = frozenset()
     # perf_counter() after which any running statement is interrupted.
     deadline = math.inf
 
@@ -88,6 +91,7 @@ def open_catalogue(files, *, immutable, mmap_size, cache_size_kib):
         flags=apsw.SQLITE_OPEN_READONLY | apsw.SQLITE_OPEN_URI,
     )
     connection.attached = frozenset(files)
+    connection.index_parts = frozenset(files.contents.get("search", ()))
     schemas = ["main"]
     for schema, path in files.attachments():
         connection.execute(

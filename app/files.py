@@ -74,6 +74,12 @@ CATALOGUE_FILES = (
         when_absent="track_files fields are left out",
     ),
     CatalogueFile(
+        "audio_features", "audio features database", "AUDIO_FEATURES_DATABASE",
+        "spotify_clean_audio_features.sqlite3", "features",
+        _schema_check("audio_features.sql"), health_sql.AUDIO_FEATURES_PROBE,
+        when_absent="audio features are answered 403",
+    ),
+    CatalogueFile(
         "search", "search index", "SEARCH_DATABASE", "search.sqlite3", "search",
         lambda path, main: check_search_index(path, main), None,
         when_absent="search scans the main file under its time limit "

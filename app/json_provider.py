@@ -10,9 +10,11 @@ of the basic types, float subclasses such as
 :class:`DefaultJSONProvider` writes the whole answer as before.
 
 Plain floats are the one thing both accept but write differently (orjson
-``1e-7``, the stdlib ``1e-07``; NaN as null): no answer holds one, because
-the schemas dump integers and numbers read from stored JSON arrays are
-parsed as :class:`app.schemas.fields.StoredNumber`.
+``1e-7``, the stdlib ``1e-07``; an infinity as null). Only audio features
+hold them (SQLite REAL columns, which cannot hold NaN), and orjson's
+shortest round-trip form is kept there; numbers read from stored JSON
+arrays are parsed as :class:`app.schemas.fields.StoredNumber`, so they keep
+the stdlib's text.
 """
 
 import orjson

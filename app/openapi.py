@@ -23,6 +23,7 @@ from app.schemas import spotify_requests
 
 ERROR_DESCRIPTIONS = {
     400: "invalid input",
+    403: "not served: no audio features database is configured",
     404: "not found",
     401: "authentication is on and the Bearer token is missing, invalid or expired",
     408: "search timeout - try a more specific query",
@@ -75,6 +76,24 @@ OPERATIONS = {
     "lookup.album_tracks": _get(
         "An album's tracks by disc, then track number (without album)",
         _ok("the tracks", _array("Track")), 400, 404,
+    ),
+    "lookup.upc_albums": _get(
+        "Albums with this barcode (UPC/EAN), most popular first",
+        _ok("albums", _array("Album")), 400, 408, arguments=requests.UpcArguments,
+    ),
+    "lookup.artist_albums": _get(
+        "An artist's albums: album, single, compilation, appears_on; newest first in each",
+        _ok("albums, each with its album_group", _array("DiscographyAlbum")), 400, 404,
+        arguments=requests.DiscographyArguments,
+    ),
+    "lookup.artist_top_tracks": _get(
+        "An artist's most popular tracks",
+        _ok("tracks, each with its album", _array("Track")), 400, 404,
+        arguments=requests.TopTracksArguments,
+    ),
+    "lookup.track_audio_features": _get(
+        "A track's audio features",
+        _ok("the audio features", "AudioFeatures"), 400, 403, 404,
     ),
     "search.search_albums": _get(
         "Albums whose name matches q, most popular first",
@@ -140,6 +159,30 @@ OPERATIONS = {
         _ok("one paging object per type asked for", "SpotifySearchResults"),
         400, 401, 408, arguments=spotify_requests.SpotifySearchArguments,
     ),
+    "spotify_deeper.audio_features": _get(
+        "Spotify: one track's audio features",
+        _ok("AudioFeaturesObject", "SpotifyAudioFeatures"), 400, 401, 403, 404,
+    ),
+    "spotify_deeper.several_audio_features": _get(
+        "Spotify: audio features of up to 100 tracks, null for unknown ids and tracks "
+        "Spotify had none for",
+        _ok("audio features in the order asked", "SpotifySeveralAudioFeatures"), 400, 401, 403,
+        arguments=spotify_requests.SeveralAudioFeaturesArguments,
+    ),
+    "spotify_deeper.artist_albums": _get(
+        "Spotify: a page of an artist's albums, by group (album, single, compilation, "
+        "appears_on), newest first in each; total is exact",
+        _ok("paging object of SimplifiedAlbumObject with album_group", "SpotifyArtistAlbumPaging"),
+        400, 401, 404, arguments=spotify_requests.ArtistAlbumsArguments,
+    ),
+    "spotify_deeper.artist_top_tracks": _get(
+        "Spotify: an artist's ten most popular tracks",
+        _ok("the tracks", "SpotifyTopTracks"), 400, 401, 404,
+        arguments=spotify_requests.ArtistTopTracksArguments,
+    ),
+    "spotify_deeper.markets": _get(
+        "Spotify: every market code of the catalogue", _ok("the codes", "SpotifyMarkets"), 401,
+    ),
     "token.token": {
         "post": {
             "summary": "Spotify accounts: client-credentials token (any client while "
@@ -191,6 +234,8 @@ SCHEMAS = {
     "Artist": objects.ArtistSchema,
     "Album": objects.AlbumSchema,
     "Track": objects.TrackSchema,
+    "DiscographyAlbum": objects.DiscographyAlbumSchema,
+    "AudioFeatures": objects.AudioFeaturesSchema,
     "Error": service.ErrorSchema,
     "BatchRequest": requests.BatchRequestSchema,
     "BatchResponse": objects.BatchResponseSchema,
@@ -216,6 +261,12 @@ SCHEMAS = {
     "SpotifySeveralArtists": spotify.SeveralArtistsSchema,
     "SpotifySearchResults": spotify.SearchResultsSchema,
     "SpotifyToken": spotify.TokenSchema,
+    "SpotifyAudioFeatures": spotify.AudioFeaturesSchema,
+    "SpotifySeveralAudioFeatures": spotify.SeveralAudioFeaturesSchema,
+    "SpotifyArtistAlbum": spotify.ArtistAlbumSchema,
+    "SpotifyArtistAlbumPaging": spotify.ArtistAlbumPagingSchema,
+    "SpotifyTopTracks": spotify.TopTracksSchema,
+    "SpotifyMarkets": spotify.MarketsSchema,
 }
 
 
@@ -284,6 +335,14 @@ def _examples(main_file):
         "spotify.several_artists": {"ids": keys["artist"]},
         "spotify_search.search": {**q, "type": "artist"},
         "token.token": {"body": {"grant_type": "client_credentials"}},
+        "lookup.upc_albums": {"upc": keys["upc"]},
+        "lookup.artist_albums": {"id": keys["artist"]},
+        "lookup.artist_top_tracks": {"id": keys["artist"]},
+        "lookup.track_audio_features": {"id": keys["track"]},
+        "spotify_deeper.audio_features": {"id": keys["track"]},
+        "spotify_deeper.several_audio_features": {"ids": keys["track"]},
+        "spotify_deeper.artist_albums": {"id": keys["artist"]},
+        "spotify_deeper.artist_top_tracks": {"id": keys["artist"]},
     }
 
 

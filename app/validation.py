@@ -14,6 +14,10 @@ SPOTIFY_ID_REGEX = r"^[0-9A-Za-z]{22}$"
 # spaces of printed ISRCs (us-um7-24-09273) anywhere around or between them.
 ISRC_INPUT_REGEX = r"^[- ]*(?:[0-9A-Za-z][- ]*){12}$"
 
+# A barcode as printed: UPC-A (12 digits), EAN-13, GTIN-14 or GTIN-8, with
+# spaces or hyphens anywhere between the digits.
+UPC_INPUT_REGEX = r"^[- ]*(?:[0-9][- ]*){8,14}$"
+
 SPOTIFY_ID_PATTERN = re.compile(SPOTIFY_ID_REGEX)
 # Ids as people paste them from Spotify: a URI (spotify:track:ID) or a share
 # link (https://open.spotify.com/intl-de/track/ID?si=…), with a trailing
@@ -27,6 +31,7 @@ SPOTIFY_LINK_PATTERN = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
+UPC_INPUT_PATTERN = re.compile(UPC_INPUT_REGEX)
 ISRC_INPUT_PATTERN = re.compile(ISRC_INPUT_REGEX)
 ISRC_SEPARATORS = re.compile(r"[- ]")
 
@@ -92,3 +97,23 @@ def require_isrc(value):
     if isrc is None:
         raise ApiError("invalid isrc: must be 12 characters of [A-Z0-9]")
     return isrc
+
+
+def normalise_upc(text):
+    """Return the barcode as the number it is looked up by, or None if it
+    cannot be one: its 12-, 13- and 14-digit forms (leading zeros) give the
+    same number; spaces and hyphens are ignored."""
+    if not UPC_INPUT_PATTERN.fullmatch(text):
+        return None
+    return int(ISRC_SEPARATORS.sub("", text))
+
+
+def require_upc(value):
+    """Return the barcode's number (:func:`normalise_upc`).
+
+    :raise ApiError 400: when it is not 8 to 14 digits once spaces and hyphens go.
+    """
+    upc = normalise_upc(value)
+    if upc is None:
+        raise ApiError("invalid upc: must be 8 to 14 digits")
+    return upc

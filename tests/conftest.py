@@ -12,6 +12,7 @@ import subprocess
 import pytest
 from hypothesis import settings
 
+from app.cli import AUDIO_FEATURES_NAME
 from app.demo import write_catalogue
 from app.index.builder import build_search_index
 from tests.support.catalogue import TEST_SEED
@@ -32,6 +33,7 @@ def catalogue_dir(tmp_path_factory):
     write_catalogue(
         folder / "main_database.sqlite3",
         folder / "track_files.sqlite3",
+        audio_features_path=folder / AUDIO_FEATURES_NAME,
         tracks=TEST_TRACKS,
         seed=TEST_SEED,
     )
@@ -46,6 +48,11 @@ def main_file(catalogue_dir):
 @pytest.fixture(scope="session")
 def files_file(catalogue_dir):
     return catalogue_dir / "track_files.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def features_file(catalogue_dir):
+    return catalogue_dir / AUDIO_FEATURES_NAME
 
 
 @pytest.fixture(scope="session")
@@ -67,12 +74,13 @@ def client(app):
 
 
 @pytest.fixture(scope="session")
-def oracle(main_file, files_file):
-    """A plain sqlite3 connection over both files, for computing expectations
-    independently of the service's own SQL."""
+def oracle(main_file, files_file, features_file):
+    """A plain sqlite3 connection over the three files, for computing
+    expectations independently of the service's own SQL."""
     connection = sqlite3.connect(f"file:{main_file}?mode=ro", uri=True)
     connection.row_factory = sqlite3.Row
     connection.execute("ATTACH DATABASE ? AS files", (f"file:{files_file}?mode=ro",))
+    connection.execute("ATTACH DATABASE ? AS features", (f"file:{features_file}?mode=ro",))
     yield connection
     connection.close()
 

@@ -72,7 +72,9 @@ def test_health_is_503_when_a_file_cannot_answer(tmp_path, main_file, files_file
     assert response.status_code == 503
     body = response.get_json()
     assert body["status"] == "unavailable"
-    assert body["databases"] == {"main": "ok", "track_files": "unavailable"}
+    assert body["databases"] == {
+        "main": "ok", "track_files": "unavailable", "audio_features": "not configured"
+    }
 
 
 def test_every_request_runs_under_the_request_time_limit(main_file, oracle):
@@ -105,7 +107,7 @@ def test_search_keeps_its_own_tighter_limit(main_file):
 
 
 def test_the_connection_knows_which_files_it_attaches(main_file, tmp_path):
-    assert connection_of(make_app(main_file)).attached == {"main", "track_files"}
+    assert connection_of(make_app(main_file)).attached == {"main", "track_files", "audio_features"}
     shutil.copy(main_file, tmp_path / "main_database.sqlite3")
     alone = make_app(tmp_path / "main_database.sqlite3")
     assert connection_of(alone).attached == {"main"}

@@ -71,7 +71,9 @@ def test_absent_track_files_is_a_warning_and_health_says_so(tmp_path, main_file,
                if record.levelname == "WARNING")
     body = client.get("/health").get_json()
     assert body["status"] == "ok"
-    assert body["databases"] == {"main": "ok", "track_files": "not configured"}
+    assert body["databases"] == {
+        "main": "ok", "track_files": "not configured", "audio_features": "not configured"
+    }
 
 
 def test_truncated_file_is_refused_at_start_up(tmp_path, main_file):

@@ -1,4 +1,4 @@
-"""POST /batch/lookup: up to 400 ids and ISRCs in one request."""
+"""POST /batch/lookup: up to 400 ids and ISRCs in one request (audio features too)."""
 
 import json
 
@@ -7,8 +7,10 @@ from flask import jsonify
 from flask import request
 from marshmallow import ValidationError
 
+from app.api.lookup import require_audio_features
 from app.catalog import albums
 from app.catalog import artists
+from app.catalog import audio_features
 from app.catalog import tracks
 from app.db import get_db
 from app.errors import ApiError
@@ -24,6 +26,8 @@ bp = Blueprint("batch", __name__)
 def batch_lookup():
     wanted = _parse_body()
     connection = get_db()
+    if "audio_features" in wanted:
+        require_audio_features(connection)
     found = {}
     if "tracks" in wanted:
         found["tracks"] = tracks.tracks_by_id(connection, wanted["tracks"])
@@ -33,6 +37,10 @@ def batch_lookup():
         found["albums"] = albums.albums_by_id_whole(connection, wanted["albums"])
     if "isrcs" in wanted:
         found["isrcs"] = tracks.tracks_by_isrc(connection, wanted["isrcs"])
+    if "audio_features" in wanted:
+        found["audio_features"] = audio_features.features_by_track_id(
+            connection, wanted["audio_features"]
+        )
     # One dump for the whole answer, so an album or artist that several
     # entries share is dumped once.
     return jsonify(batch_response_schema.dump(found))

@@ -23,6 +23,7 @@ from app.catalog import credited
 from app.catalog import search as indexed
 from app.catalog import spotify_search as sql
 from app.catalog import tracks as tracks_sql
+from app.catalog import upcs as upcs_sql
 from app.db import get_db
 from app.db import search_mode
 from app.db import time_limit
@@ -35,6 +36,7 @@ from app.search_query import any_name_match
 from app.search_query import parse
 from app.search_query import words_match
 from app.validation import normalise_isrc
+from app.validation import normalise_upc
 
 bp = Blueprint("spotify_search", __name__)
 bp.before_request(access.require_token)
@@ -157,7 +159,12 @@ def search_albums(connection, query):
     """Album rowids matching ``query``, best first (at most WINDOW)."""
     text = query.text("album")
     checks = _common_checks(query)
-    if text:
+    if "upc" in query.filters:
+        upc = normalise_upc(query.filters["upc"])
+        candidates = upcs_sql.album_rowids_by_upc(connection, upc, WINDOW) if upc else []
+        if text:
+            checks.append((_name_check("album", text), False))
+    elif text:
         candidates = _ranked(connection, "album", text)
         checks.append((_name_check("album", text), True))
     elif "artist" in query.filters:

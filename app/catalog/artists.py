@@ -45,6 +45,16 @@ LIMIT ? OFFSET ?
 """
 
 
+ARTIST_ROWID_BY_ID = "SELECT rowid FROM artists WHERE id = ?"
+
+
+def artist_rowid(connection, artist_id):
+    """Return the rowid of the artist with ``artist_id``, or None."""
+    for (rowid,) in connection.execute(ARTIST_ROWID_BY_ID, (artist_id,)):
+        return rowid
+    return None
+
+
 def artists_by_rowid(connection, rowids):
     """Return {rowid: artist} with genres and images, for the rowids that exist."""
     rows = connection.execute(ARTISTS_BY_ROWID, (key_list(rowids),))

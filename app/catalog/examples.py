@@ -19,9 +19,23 @@ LIMIT 1
 """
 
 
+# A barcode of the most popular albums (most albums have one).
+EXAMPLE_UPC = """
+SELECT external_id_upc FROM albums INDEXED BY album_popularity
+WHERE external_id_upc <> ''
+ORDER BY popularity DESC
+LIMIT 1
+"""
+
+
 def example_keys(main_file):
-    """Return {"track", "isrc", "album", "artist"} ids from ``main_file``, and
-    "artist_name", or None when it has no track with a shared ISRC."""
+    """Return {"track", "isrc", "album", "artist"} ids from ``main_file``,
+    "artist_name" and "upc", or None when it has no track with a shared ISRC."""
     with read_only(main_file) as connection:
         row = connection.execute(EXAMPLE).fetchone()
-    return row and dict(zip(("track", "isrc", "album", "artist", "artist_name"), row))
+        upc = connection.execute(EXAMPLE_UPC).fetchone()
+    if row is None:
+        return None
+    keys = dict(zip(("track", "isrc", "album", "artist", "artist_name"), row))
+    keys["upc"] = upc and upc[0]
+    return keys

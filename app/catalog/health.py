@@ -13,6 +13,7 @@ from app.db import read_only
 # leaf page, so a file cut short fails here rather than reporting "ok".
 MAIN_PROBE = "SELECT rowid FROM tracks ORDER BY rowid DESC LIMIT 1"
 TRACK_FILES_PROBE = "SELECT rowid FROM track_files ORDER BY rowid DESC LIMIT 1"
+AUDIO_FEATURES_PROBE = "SELECT rowid FROM track_audio_features ORDER BY rowid DESC LIMIT 1"
 
 
 def probe(path, sql, *, immutable):

@@ -1,11 +1,23 @@
-"""Markets: the country lists tracks and albums point at (available_markets)."""
+"""Markets: the country lists tracks and albums point at (available_markets),
+and every market code of the catalogue.
+
+The sidecar index holds the codes (:mod:`app.index.markets`); without it
+the 89,501 rows of available_markets are read and split per request.
+"""
+
+import json
 
 from app.catalog import key_list
+from app.db import SEARCH_SCHEMA
+
+PART = "markets"
 
 MARKETS_BY_ROWID = """
 SELECT rowid, available_markets FROM available_markets
 WHERE rowid IN (SELECT value FROM json_each(?))
 """
+INDEXED_MARKETS = f"SELECT code FROM {SEARCH_SCHEMA}.markets ORDER BY code"
+MARKET_LISTS = "SELECT available_markets FROM available_markets"
 
 # The snapshot's row for releases sold nowhere; it names no country.
 NOWHERE = "unavailable"
@@ -17,14 +29,33 @@ def add_markets(connection, objects):
     objects = list(objects)
     rowids = {row["available_markets_rowid"] for row in objects}
     markets = {
-        rowid: _countries(text)
+        rowid: market_codes(text)
         for rowid, text in connection.execute(MARKETS_BY_ROWID, (key_list(rowids),))
     }
     for row in objects:
         row["available_markets"] = markets.get(row["available_markets_rowid"], [])
 
 
-def _countries(text):
+def market_codes(text):
+    """The codes of one available_markets value: comma-separated (a JSON
+    array is read too); the "sold nowhere" row names none."""
+    text = (text or "").strip()
     if not text or text == NOWHERE:
         return []
+    if text.startswith("["):
+        try:
+            codes = json.loads(text)
+        except ValueError:
+            return []
+        return [code.strip() for code in codes if isinstance(code, str) and code.strip()]
     return [code for code in text.split(",") if code]
+
+
+def all_market_codes(connection):
+    """Return every market code, sorted."""
+    if PART in connection.index_parts:
+        return [code for (code,) in connection.execute(INDEXED_MARKETS)]
+    codes = set()
+    for (text,) in connection.execute(MARKET_LISTS):
+        codes.update(market_codes(text))
+    return sorted(codes)

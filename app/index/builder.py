@@ -40,8 +40,8 @@ def build_search_index(main_path, index_path=None, *, progress=False):
     """Build the index of ``main_path`` at ``index_path`` (default: beside it).
 
     :return: a dict with the rows of every part (``tracks``, ``albums``…),
-        ``seconds``, ``bytes`` (size of the index) and ``peak_rss_bytes`` of
-        this process.
+        ``part_seconds`` ({part: seconds}), ``seconds``, ``bytes`` (size of the
+        index) and ``peak_rss_bytes`` of this process.
     :raise app.files.CatalogueFileError: when the main file is not a catalogue.
     """
     main_path = Path(main_path)
@@ -49,9 +49,10 @@ def build_search_index(main_path, index_path=None, *, progress=False):
     check_schema(main_path, "main_database.sql")
     started = time.perf_counter()
     with atomic_path(index_path) as partial:
-        rows = _write_index(main_path, partial, progress)
+        rows, part_seconds = _write_index(main_path, partial, progress)
     return {
         **{what: count for part_rows in rows.values() for what, count in part_rows.items()},
+        "part_seconds": part_seconds,
         "seconds": round(time.perf_counter() - started, 1),
         "bytes": index_path.stat().st_size,
         "peak_rss_bytes": peak_rss_bytes(),
@@ -59,22 +60,24 @@ def build_search_index(main_path, index_path=None, *, progress=False):
 
 
 def _write_index(main_path, partial, progress):
-    """Write every part and the meta into ``partial``; return rows per part."""
+    """Write every part and the meta into ``partial``; return rows and seconds per part."""
     source = open_read_only(main_path)
     target = apsw.Connection(str(partial))
     try:
         prepare_bulk_load(target, BUILD_CACHE_KIB)
         target.execute(meta.TABLE)
         writer = IndexWriter(target, progress=progress)
-        rows = {}
+        rows, part_seconds = {}, {}
         for part in PARTS:
+            part_started = time.perf_counter()
             for ddl in part.DDL:
                 target.execute(ddl)
             rows[part.NAME] = part.build(source, writer)
+            part_seconds[part.NAME] = round(time.perf_counter() - part_started, 1)
         meta.write_meta(
             target, main_path=main_path, fingerprint=main_fingerprint(main_path), rows=rows
         )
-        return rows
+        return rows, part_seconds
     finally:
         target.close()
         source.close()

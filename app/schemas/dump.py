@@ -104,7 +104,9 @@ def _unchanged_type(field):
     serialize = type(field)._serialize
     if serialize is fields.String._serialize:
         return str
-    if serialize is fields.Integer._serialize and not field.as_string:
+    # Float shares Number._serialize with Integer but turns an int into a float.
+    if serialize is fields.Integer._serialize and isinstance(field, fields.Integer) \
+            and not field.as_string:
         return int
     return None
 

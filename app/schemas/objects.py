@@ -1,4 +1,4 @@
-"""The contract's objects: Image, Artist, Album, Track and the batch answer.
+"""The contract's objects: Image, Artist, Album, Track, audio features and the batch answer.
 
 Field order is the contract's order. Fields the contract marks "omitted when
 empty" are dropped when NULL, ``''`` or an empty list. Attribute names are
@@ -76,6 +76,39 @@ class TrackSchema(RowSchema):
     artist_roles = JsonArray(fields.Raw(), metadata={"description": "elements as stored"})
 
 
+class DiscographyAlbumSchema(AlbumSchema):
+    """An album of an artist's discography: the Album, and how the artist is on it."""
+
+    album_group = fields.String(
+        required=True,
+        metadata={"description": "album, single or compilation (the artist's own "
+                  "release, by album type) or appears_on"},
+    )
+
+
+class AudioFeaturesSchema(RowSchema):
+    """Spotify's audio features of one track, as the audio features file holds them."""
+
+    track_id = fields.String(required=True, data_key="id")
+    danceability = fields.Float(required=True, allow_none=True)
+    energy = fields.Float(required=True, allow_none=True)
+    key = fields.Integer(
+        required=True, allow_none=True, metadata={"description": "pitch class 0..11; -1: none found"}
+    )
+    loudness = fields.Float(required=True, allow_none=True)
+    mode = fields.Integer(required=True, allow_none=True, metadata={"description": "1 major, 0 minor"})
+    speechiness = fields.Float(required=True, allow_none=True)
+    acousticness = fields.Float(required=True, allow_none=True)
+    instrumentalness = fields.Float(required=True, allow_none=True)
+    liveness = fields.Float(required=True, allow_none=True)
+    valence = fields.Float(required=True, allow_none=True)
+    # Stored in a column declared integer, as REAL (127.969) or, for whole
+    # numbers, INTEGER (92): always answered as a number with a fraction.
+    tempo = fields.Float(required=True, allow_none=True, metadata={"example": 127.969})
+    duration_ms = fields.Integer(required=True, allow_none=True)
+    time_signature = fields.Integer(required=True, allow_none=True)
+
+
 class BatchResponseSchema(RowSchema):
     tracks = fields.Dict(keys=fields.String(), values=fields.Nested(TrackSchema))
     artists = fields.Dict(keys=fields.String(), values=DumpedOnce(ArtistSchema))
@@ -83,6 +116,7 @@ class BatchResponseSchema(RowSchema):
     isrcs = fields.Dict(
         keys=fields.String(), values=fields.List(fields.Nested(TrackSchema))
     )
+    audio_features = fields.Dict(keys=fields.String(), values=fields.Nested(AudioFeaturesSchema))
 
 
 track_schema = TrackSchema()
@@ -92,4 +126,6 @@ artist_schema = ArtistSchema()
 artists_schema = ArtistSchema(many=True)
 album_schema = AlbumSchema()
 albums_schema = AlbumSchema(many=True)
+discography_schema = DiscographyAlbumSchema(many=True)
+audio_features_schema = AudioFeaturesSchema()
 batch_response_schema = BatchResponseSchema()

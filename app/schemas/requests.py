@@ -13,9 +13,12 @@ from marshmallow import ValidationError
 from marshmallow import fields
 from marshmallow import validate
 
+from app.catalog.discographies import GROUPS as ALBUM_GROUPS
+from app.catalog.top_tracks import TOP_TRACKS
 from app.errors import ApiError
 from app.validation import ISRC_INPUT_REGEX
 from app.validation import SPOTIFY_ID_REGEX
+from app.validation import UPC_INPUT_REGEX
 from app.validation import normalise_isrc
 from app.validation import normalise_spotify_id
 from app.validation import wrong_kind_message
@@ -162,6 +165,46 @@ class SearchArguments(QueryArguments):
     offset = WholeNumber(0, 1000, load_default=0)
 
 
+class AlbumGroups(fields.String):
+    """A comma-separated list of album groups, loaded as a list of names."""
+
+    default_error_messages = {
+        "invalid_group": "{name} must be a comma-separated list of {choices}",
+    }
+
+    def __init__(self, choices, **kwargs):
+        self.choices = tuple(choices)
+        pattern = rf"^({'|'.join(self.choices)})(,({'|'.join(self.choices)}))*$"
+        super().__init__(metadata={"pattern": pattern, **kwargs.pop("metadata", {})}, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        names = [name.strip() for name in super()._deserialize(value, attr, data, **kwargs).split(",")]
+        if not all(name in self.choices for name in names):
+            raise self.make_error("invalid_group", name=attr, choices=", ".join(self.choices))
+        return names
+
+
+class DiscographyArguments(QueryArguments):
+    """GET /lookup/artist/{id}/albums: which groups, and which page."""
+
+    group = AlbumGroups(
+        ALBUM_GROUPS,
+        load_default=list(ALBUM_GROUPS),
+        metadata={"description": "groups to list, in any order; the answer keeps the order "
+                  "album, single, compilation, appears_on. Default: all"},
+    )
+    limit = WholeNumber(1, 50, load_default=20)
+    offset = WholeNumber(0, 10_000_000, load_default=0)
+
+
+class TopTracksArguments(QueryArguments):
+    limit = WholeNumber(1, TOP_TRACKS, load_default=10)
+
+
+class UpcArguments(QueryArguments):
+    limit = WholeNumber(1, 50, load_default=20)
+
+
 def _spotify_id_variable():
     return SpotifyId(
         required=True,
@@ -185,6 +228,15 @@ class PathVariables(Schema):
         metadata={
             "description": "ISRC; spaces and hyphens are removed and letters upper-cased "
             "before the lookup (us-um7-24-09273 → USUM72409273)",
+        },
+    )
+    upc = fields.String(
+        required=True,
+        metadata={
+            "description": "UPC or EAN barcode, 8 to 14 digits (spaces and hyphens ignored); "
+            "the 12-, 13- and 14-digit forms of one barcode (leading zeros) find the same albums",
+            "pattern": UPC_INPUT_REGEX,
+            "example": "00602537292066",
         },
     )
 
@@ -218,6 +270,7 @@ class BatchRequestSchema(Schema):
     artists = _batch_list(SpotifyId("artist"))
     albums = _batch_list(SpotifyId("album"))
     isrcs = _batch_list(Isrc())
+    audio_features = _batch_list(SpotifyId(metadata={"description": "track ids"}))
 
 
 LOOKUP_KINDS = tuple(BatchRequestSchema().fields)
@@ -238,4 +291,7 @@ BATCH_REQUEST_RULES = {
 }
 
 search_arguments = SearchArguments()
+discography_arguments = DiscographyArguments()
+top_tracks_arguments = TopTracksArguments()
+upc_arguments = UpcArguments()
 batch_request_schema = BatchRequestSchema()

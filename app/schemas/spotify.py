@@ -1,6 +1,6 @@
 """Spotify Web API objects (its published OpenAPI): TrackObject,
 SimplifiedTrackObject, AlbumObject, SimplifiedAlbumObject, ArtistObject,
-SimplifiedArtistObject, ImageObject and the paging objects.
+SimplifiedArtistObject, ImageObject, AudioFeaturesObject and the paging objects.
 
 They dump the same catalogue rows as :mod:`app.schemas.objects`, shaped the
 way Spotify's clients read them: every required field present, the links
@@ -64,6 +64,20 @@ class ServiceHref(FromId):
 
     def build(self, spotify_id):
         return public_url(f"/v1/{self.kind}s/{spotify_id}")
+
+
+class FromIdBuilt(fields.String):
+    """A string built from the row's ``track_id`` by ``build`` (an audio
+    features row names its track so)."""
+
+    _CHECK_ATTRIBUTE = False
+
+    def __init__(self, build, **kwargs):
+        self.build = build
+        super().__init__(**kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return self.build(obj["track_id"])
 
 
 class ExternalUrls(fields.Dict):
@@ -277,3 +291,58 @@ several_artists_schema = SeveralArtistsSchema()
 simplified_track_paging_schema = SimplifiedTrackPagingSchema()
 search_results_schema = SearchResultsSchema()
 token_schema = TokenSchema()
+
+
+class AudioFeaturesSchema(RowSchema):
+    """Spotify's AudioFeaturesObject: its 18 fields, from one audio features row."""
+
+    acousticness = fields.Float(required=True)
+    analysis_url = FromIdBuilt(lambda track_id: public_url(f"/v1/audio-analysis/{track_id}"),
+                               required=True)
+    danceability = fields.Float(required=True)
+    duration_ms = fields.Integer(required=True)
+    energy = fields.Float(required=True)
+    track_id = fields.String(required=True, data_key="id")
+    instrumentalness = fields.Float(required=True)
+    key = fields.Integer(required=True, metadata={"minimum": -1, "maximum": 11})
+    liveness = fields.Float(required=True)
+    loudness = fields.Float(required=True)
+    mode = fields.Integer(required=True)
+    speechiness = fields.Float(required=True)
+    # Stored as REAL or, for whole numbers, INTEGER: a float either way.
+    tempo = fields.Float(required=True)
+    time_signature = fields.Integer(required=True)
+    track_href = FromIdBuilt(lambda track_id: public_url(f"/v1/tracks/{track_id}"), required=True)
+    type = fields.Constant("audio_features", required=True,
+                           metadata={"type": "string", "enum": ["audio_features"]})
+    uri = FromIdBuilt(lambda track_id: f"spotify:track:{track_id}", required=True)
+    valence = fields.Float(required=True)
+
+
+class SeveralAudioFeaturesSchema(RowSchema):
+    audio_features = fields.List(fields.Nested(AudioFeaturesSchema, allow_none=True), required=True)
+
+
+class ArtistAlbumSchema(SimplifiedAlbumSchema):
+    """An item of /v1/artists/{id}/albums: how the artist is on the album."""
+
+    album_group = fields.String(required=True, metadata={
+        "enum": ["album", "single", "compilation", "appears_on"]})
+
+
+ArtistAlbumPagingSchema = paging_schema(ArtistAlbumSchema, "ArtistAlbumPagingSchema")
+
+
+class TopTracksSchema(RowSchema):
+    tracks = fields.List(fields.Nested(TrackSchema), required=True)
+
+
+class MarketsSchema(RowSchema):
+    markets = fields.List(fields.String(), required=True)
+
+
+audio_features_schema = AudioFeaturesSchema()
+several_audio_features_schema = SeveralAudioFeaturesSchema()
+artist_album_paging_schema = ArtistAlbumPagingSchema()
+top_tracks_schema = TopTracksSchema()
+markets_schema = MarketsSchema()

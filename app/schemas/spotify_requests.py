@@ -5,7 +5,9 @@ import re
 
 from marshmallow import fields
 
+from app.catalog.discographies import GROUPS as ALBUM_GROUPS
 from app.schemas.requests import QUERY_WHITESPACE
+from app.schemas.requests import AlbumGroups
 from app.schemas.requests import QueryArguments
 from app.schemas.requests import WholeNumber
 from app.validation import SPOTIFY_ID_PATTERN
@@ -146,7 +148,29 @@ class SpotifySearchArguments(QueryArguments):
 SPOTIFY_ID_PATH = fields.String(required=True, metadata={
     "pattern": SPOTIFY_ID_REGEX, "description": "Spotify id: 22 characters of [0-9A-Za-z]"})
 
+class SeveralAudioFeaturesArguments(QueryArguments):
+    ids = IdList(100, required=True, error_messages={"required": INVALID_ID})
+
+
+class ArtistAlbumsArguments(QueryArguments):
+    include_groups = AlbumGroups(ALBUM_GROUPS, load_default=None, metadata={
+        "description": "groups to list (any of album, single, compilation, appears_on); "
+        "the answer keeps that order of groups, newest first within each. Default: all"})
+    limit = WholeNumber(1, 50, load_default=20)
+    offset = WholeNumber(0, 10_000_000, load_default=0)
+    market = _market()
+
+
+class ArtistTopTracksArguments(QueryArguments):
+    market = _market()
+    # Spotify's older name of market, which some clients still send.
+    country = _market()
+
+
 market_arguments = MarketArguments()
+several_audio_features_arguments = SeveralAudioFeaturesArguments()
+artist_albums_arguments = ArtistAlbumsArguments()
+artist_top_tracks_arguments = ArtistTopTracksArguments()
 several_tracks_arguments = SeveralTracksArguments()
 several_albums_arguments = SeveralAlbumsArguments()
 several_artists_arguments = SeveralArtistsArguments()

@@ -8,6 +8,7 @@ route calls it.
 import pytest
 
 from tests.support.inprocess import counting_statements
+from tests.support.inprocess import make_app
 
 
 def statement_count(app, client, method, path, **kwargs):
@@ -80,11 +81,12 @@ def batch_keys(oracle, kind, count):
         "artists": "SELECT id FROM artists",
         "albums": "SELECT id FROM albums",
         "isrcs": "SELECT DISTINCT external_id_isrc FROM tracks WHERE external_id_isrc <> ''",
+        "audio_features": "SELECT track_id FROM features.track_audio_features WHERE null_response = 0",
     }[kind]
     return [row[0] for row in oracle.execute(f"{sql} LIMIT {count}")]
 
 
-@pytest.mark.parametrize("kind", ["tracks", "artists", "albums", "isrcs"])
+@pytest.mark.parametrize("kind", ["tracks", "artists", "albums", "isrcs", "audio_features"])
 def test_batch_of_one_and_of_four_hundred(app, client, oracle, kind):
     small_count, small_answer = statement_count(
         app, client, "post", "/batch/lookup", json={kind: batch_keys(oracle, kind, 1)})
@@ -105,7 +107,6 @@ def test_batch_of_mixed_items(app, client, oracle):
 
 @pytest.fixture(scope="module")
 def indexed_app(main_file, index_file):
-    from tests.support.inprocess import make_app
     return make_app(main_file, SEARCH_DATABASE=str(index_file))
 
 
@@ -140,4 +141,39 @@ def test_spotify_search_page_of_one_and_of_fifty(indexed_app, oracle, q):
     large_count, large = statement_count(indexed_app, client, "get", path + "&limit=50")
     assert len(small["tracks"]["items"]) == 1
     assert len(large["tracks"]["items"]) == 50 or large["tracks"]["total"] < 50
+
+
+def test_a_hundred_audio_features_cost_what_one_costs(app, client, oracle):
+    counts = [
+        statement_count(app, client, "post", "/batch/lookup",
+                        json={"audio_features": batch_keys(oracle, "audio_features", size)})[0]
+        for size in (1, 100)
+    ]
+    assert counts[0] == counts[1] == 1
+
+
+def heaviest_artist(oracle, table):
+    return one(oracle, f"SELECT a.id FROM {table} l JOIN artists a ON a.rowid = l.artist_rowid "
+                       "GROUP BY a.rowid ORDER BY count(*) DESC")
+
+
+@pytest.mark.parametrize("route, table", [
+    ("albums", "artist_albums"), ("top-tracks", "track_artists"),
+])
+def test_discographies_and_top_tracks_of_the_heaviest_artist(indexed_app, oracle, route, table):
+    client = indexed_app.test_client()
+    artist = heaviest_artist(oracle, table)
+    small_count, small_answer = statement_count(
+        indexed_app, client, "get", f"/lookup/artist/{artist}/{route}?limit=1")
+    large_count, large_answer = statement_count(
+        indexed_app, client, "get", f"/lookup/artist/{artist}/{route}?limit=50&offset=0")
+    assert len(small_answer) == 1 and len(large_answer) == 50
     assert small_count == large_count
+
+
+def test_spotify_audio_features_of_one_and_of_a_hundred(app, client, oracle):
+    ids = batch_keys(oracle, "audio_features", 100)
+    small_count, small = statement_count(app, client, "get", f"/v1/audio-features?ids={ids[0]}")
+    large_count, large = statement_count(app, client, "get", f"/v1/audio-features?ids={','.join(ids)}")
+    assert len(small["audio_features"]) == 1 and all(large["audio_features"])
+    assert small_count == large_count == 1

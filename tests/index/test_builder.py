@@ -18,6 +18,7 @@ from app.cli import main as cli
 from app.demo import write_catalogue
 from app.files import CatalogueFileError
 from app.files import main_fingerprint
+from app.index import PARTS
 from app.index.builder import build_search_index
 from app.index.meta import FORMAT
 from tests.support.inprocess import make_app
@@ -92,8 +93,9 @@ def test_meta_lists_the_parts_and_the_main_file(built, main_file):
     finally:
         connection.close()
     assert meta["format"] == FORMAT
-    assert meta["parts"] == ["names"]
-    assert meta["rows"] == {"names": {kind: report[kind] for kind in ("tracks", "albums", "artists")}}
+    assert meta["parts"] == [part.NAME for part in PARTS]
+    assert meta["rows"]["names"] == {kind: report[kind] for kind in ("tracks", "albums", "artists")}
+    assert set(meta["rows"]) == set(meta["parts"])
     assert meta["main_path"] == str(main_file.resolve())
     assert meta["main_fingerprint"] == main_fingerprint(main_file)
 
@@ -102,11 +104,11 @@ def test_health_and_check_name_the_parts_of_the_index(built, main_file):
     index, _ = built
     body = make_app(main_file, SEARCH_DATABASE=str(index)).test_client().get("/health").get_json()
     assert body["search"] == "index"
-    assert body["index_parts"] == ["names"]
+    assert body["index_parts"] == [part.NAME for part in PARTS]
     result = CliRunner().invoke(cli, ["check"], env={"MUSIC_API_MAIN_DATABASE": str(main_file),
                                                      "MUSIC_API_SEARCH_DATABASE": str(index)})
     assert result.exit_code == 0, result.output
-    assert f"search {index} (parts: names)" in result.output
+    assert f"search {index} (parts: {', '.join(part.NAME for part in PARTS)})" in result.output
 
 
 def test_without_an_index_health_and_check_name_no_parts(main_file):

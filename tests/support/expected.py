@@ -170,3 +170,87 @@ def fold(text):
     contract's folding of search queries and names)."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+# --- deeper catalogue: discographies, top tracks, barcodes, audio features ---
+
+ALBUM_GROUPS = ("album", "single", "compilation", "appears_on")
+
+
+def _album_group(link, album_type):
+    credit = (
+        link["index_in_album"] is not None
+        and link["is_appears_on"] == 0
+        and link["is_implicit_appears_on"] == 0
+    )
+    if not credit:
+        return "appears_on"
+    return album_type if album_type in ("single", "compilation") else "album"
+
+
+def discography(oracle, artist_rowid, groups=ALBUM_GROUPS):
+    """[(album_group, album rowid)] of the artist: each album once in its best
+    group, groups in the contract's order, newest first, ties by higher rowid."""
+    best = {}
+    for link in oracle.execute(
+        "SELECT * FROM artist_albums WHERE artist_rowid = ?", (artist_rowid,)
+    ).fetchall():
+        row = oracle.execute(
+            "SELECT album_type, release_date FROM albums WHERE rowid = ?", (link["album_rowid"],)
+        ).fetchone()
+        if row is None:
+            continue
+        rank = ALBUM_GROUPS.index(_album_group(link, row["album_type"]))
+        previous = best.get(link["album_rowid"])
+        if previous is None or rank < previous[0]:
+            best[link["album_rowid"]] = (rank, row["release_date"])
+    ordered = sorted(best.items(), key=lambda item: (item[1][0], _reverse(item[1][1]), -item[0]))
+    return [(ALBUM_GROUPS[rank], rowid) for rowid, (rank, _) in ordered
+            if ALBUM_GROUPS[rank] in groups]
+
+
+def _reverse(text):
+    """A key that sorts strings in descending order."""
+    return [-ord(character) for character in text] + [1]
+
+
+def top_track_rowids(oracle, artist_rowid, limit):
+    """The artist's tracks that can be shown, most popular first (ties: higher rowid)."""
+    rows = oracle.execute(
+        "SELECT DISTINCT t.rowid, t.popularity FROM track_artists ta "
+        "JOIN tracks t ON t.rowid = ta.track_rowid "
+        "WHERE ta.artist_rowid = ? AND t.album_rowid IN (SELECT rowid FROM albums)",
+        (artist_rowid,),
+    ).fetchall()
+    ordered = sorted(rows, key=lambda row: (-row["popularity"], -row["rowid"]))
+    return [row["rowid"] for row in ordered[:limit]]
+
+
+def upc_album_rowids(oracle, digits):
+    """Rowids of the albums whose barcode, read as a number, is ``digits``'s; most popular first."""
+    rows = [
+        row for row in oracle.execute(
+            "SELECT rowid, external_id_upc, popularity FROM albums WHERE external_id_upc IS NOT NULL"
+        )
+        if row["external_id_upc"].isdigit() and int(row["external_id_upc"]) == int(digits)
+    ]
+    return [row["rowid"] for row in sorted(rows, key=lambda row: (-row["popularity"], -row["rowid"]))]
+
+
+FEATURE_NAMES = (
+    "danceability", "energy", "key", "loudness", "mode", "speechiness", "acousticness",
+    "instrumentalness", "liveness", "valence", "tempo", "duration_ms", "time_signature",
+)
+
+
+def audio_features(oracle, track_id):
+    """The native audio features object of ``track_id``, or None (no row, or a null response)."""
+    row = oracle.execute(
+        "SELECT * FROM features.track_audio_features WHERE track_id = ?", (track_id,)
+    ).fetchone()
+    if row is None or row["null_response"]:
+        return None
+    obj = {"id": track_id}
+    for name in FEATURE_NAMES:
+        obj[name] = float(row[name]) if name == "tempo" else row[name]
+    return obj

@@ -1,0 +1,39 @@
+"""Audio features: the optional third file, keyed by track id.
+
+The file is read on its own: a features row is served whether or not its
+track is in the main file (about 1,258 are not), since the object names no
+album or artist. Rows Spotify answered with nothing (``null_response = 1``,
+every feature NULL) count as absent.
+"""
+
+from app import db
+from app.catalog import key_list
+from app.catalog import rows_as_dicts
+
+FEATURE_FIELDS = (
+    "track_id", "danceability", "energy", "key", "loudness", "mode", "speechiness",
+    "acousticness", "instrumentalness", "liveness", "valence", "tempo", "duration_ms",
+    "time_signature",
+)
+
+# The unique index on track_id makes this one seek per id.
+FEATURES_BY_TRACK_ID = f"""
+SELECT {", ".join(FEATURE_FIELDS)}
+FROM {db.AUDIO_FEATURES_SCHEMA}.track_audio_features
+WHERE track_id IN (SELECT value FROM json_each(?)) AND null_response = 0
+"""
+
+
+def served(connection):
+    """Whether the connection attaches an audio features file."""
+    return "audio_features" in connection.attached
+
+
+def features_by_track_id(connection, track_ids):
+    """Return {track id: features row} for the ids that have features.
+
+    ``tempo`` comes back as stored, an int or a float (the column is
+    declared integer but holds both); the schemas make it a float.
+    """
+    rows = connection.execute(FEATURES_BY_TRACK_ID, (key_list(track_ids),))
+    return {row["track_id"]: row for row in rows_as_dicts(rows, FEATURE_FIELDS)}
