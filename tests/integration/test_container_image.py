@@ -29,7 +29,7 @@ def test_health_says_both_files_answer(served):
     assert answer.status_code == 200
     assert answer.json() == {
         "status": "ok",
-        "databases": {"main": "ok", "track_files": "ok"},
+        "databases": {"main": "ok", "track_files": "ok", "audio_features": "not configured"},
         "search": "scan",
         "index_parts": [],
     }
