@@ -16,6 +16,7 @@ from app.schemas.objects import batch_response_schema
 from app.schemas.requests import BATCH_MAX_ITEMS
 from app.schemas.requests import LOOKUP_KINDS
 from app.schemas.requests import batch_request_schema
+from app.shared_objects import already_dumped
 
 bp = Blueprint("batch", __name__)
 
@@ -26,13 +27,13 @@ def batch_lookup():
     connection = get_db()
     found = {}
     if "tracks" in wanted:
-        found["tracks"] = tracks.tracks_by_id(connection, wanted["tracks"])
+        found["tracks"] = tracks.tracks_by_id(connection, wanted["tracks"], already_dumped)
     if "artists" in wanted:
         found["artists"] = artists.artists_by_id(connection, wanted["artists"])
     if "albums" in wanted:
         found["albums"] = albums.albums_by_id_whole(connection, wanted["albums"])
     if "isrcs" in wanted:
-        found["isrcs"] = tracks.tracks_by_isrc(connection, wanted["isrcs"])
+        found["isrcs"] = tracks.tracks_by_isrc(connection, wanted["isrcs"], already_dumped)
     # One dump for the whole answer, so an album or artist that several
     # entries share is dumped once.
     return jsonify(batch_response_schema.dump(found))

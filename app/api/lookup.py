@@ -13,6 +13,7 @@ from app.schemas.objects import artist_schema
 from app.schemas.objects import track_schema
 from app.schemas.objects import tracks_schema
 from app.schemas.objects import tracks_without_album_schema
+from app.shared_objects import already_dumped
 from app.validation import require_isrc
 from app.validation import require_spotify_id
 
@@ -22,7 +23,7 @@ bp = Blueprint("lookup", __name__)
 @bp.get("/isrc/<isrc>")
 def isrc_tracks(isrc):
     isrc = require_isrc(isrc)
-    found = tracks.tracks_by_isrc(get_db(), [isrc])
+    found = tracks.tracks_by_isrc(get_db(), [isrc], already_dumped)
     return jsonify(tracks_schema.dump(found.get(isrc, [])))
 
 
@@ -42,7 +43,7 @@ def found_or_404(found, key, kind):
 @bp.get("/track/<id>")
 def track(id):
     track_id = require_spotify_id(id, "track")
-    found = tracks.tracks_by_id(get_db(), [track_id])
+    found = tracks.tracks_by_id(get_db(), [track_id], already_dumped)
     return jsonify(track_schema.dump(found_or_404(found, track_id, "track")))
 
 
