@@ -58,7 +58,7 @@ def answer_early():
     key = _request_key()
     g.answer_key = key
     g.answer_tag = tag = cache.tag(key)
-    if "HTTP_IF_NONE_MATCH" in request.environ and request.if_none_match.contains(tag):
+    if "HTTP_IF_NONE_MATCH" in request.environ and _holds(request.if_none_match, tag):
         response = current_app.response_class(status=304)
         response.headers["ETag"] = f'"{tag}"'
         return response
@@ -70,6 +70,12 @@ def answer_early():
         return None
     g.answer_from_cache = True
     return current_app.response_class(answer.body, content_type=answer.content_type)
+
+
+def _holds(if_none_match, tag):
+    # "*" means "any current answer": only the view knows whether there is
+    # one (a 404 has none), so it is left to Werkzeug after the view.
+    return not if_none_match.star_tag and if_none_match.contains(tag)
 
 
 def add_cache_headers(response):

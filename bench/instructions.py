@@ -43,6 +43,9 @@ CASES = {
                               ("app.metrics", "app.http_cache", "app.logs", "app.limits",
                                "app.answer_cache"), 400, 50),
     "batch_isrcs": ("batch_isrcs", {}, (), 8, 2),
+    # The same two bodies again and again: every album and artist is held.
+    "batch_isrcs_repeated": ("batch_isrcs_repeated", {}, (), 8, 2),
+    "batch_isrcs_nothing_kept": ("batch_isrcs_repeated", {"SHARED_OBJECTS_MB": 0}, (), 8, 2),
 }
 
 _collected_re = re.compile(r"Collected : (\d+)")
@@ -65,10 +68,11 @@ def _requests(route, keys, count):
         return [("GET", f"/lookup/isrc/{isrcs[i % len(isrcs)]}", None, {}) for i in range(count)]
     if route in ("isrc_hit", "isrc_304"):
         return [("GET", f"/lookup/isrc/{isrcs[0]}", None, {})] * count
-    if route == "batch_isrcs":
+    if route in ("batch_isrcs", "batch_isrcs_repeated"):
+        bodies = len(isrcs) // 400 if route == "batch_isrcs" else 2
         return [
             ("POST", "/batch/lookup",
-             json.dumps({"isrcs": isrcs[(i * 400) % len(isrcs):][:400]}).encode(), {})
+             json.dumps({"isrcs": isrcs[(i % bodies) * 400:][:400]}).encode(), {})
             for i in range(count)
         ]
     raise ValueError(route)
