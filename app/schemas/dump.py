@@ -15,6 +15,8 @@ import orjson
 from marshmallow import Schema
 from marshmallow import fields
 from marshmallow import missing
+from marshmallow.decorators import POST_DUMP
+from marshmallow.decorators import PRE_DUMP
 
 # What one top-level dump has already made of each shared object:
 # {(schema class, id(object)): (object, dumped)}. None outside a dump.
@@ -160,8 +162,38 @@ def _row_plan(dump_fields):
         )
         key = field.data_key if field.data_key is not None else name
         omit_when = getattr(field, "omit_when", None)
-        plan.append(_Step(name, key, field, direct, _unchanged_type(field), omit_when))
+        serializer = _RowList.of(field) or field
+        plan.append(_Step(name, key, serializer, direct, _unchanged_type(field), omit_when))
     return tuple(plan)
+
+
+class _RowList:
+    """A list of plain nested rows (images): each item handed straight to
+    the nested schema's ``_serialize``, not through ``Nested._serialize`` and
+    ``Schema.dump`` (which only add hook checks the schema does not need).
+    It stands in for the field on the plan's direct path."""
+
+    def __init__(self, schema):
+        self.schema = schema
+
+    @classmethod
+    def of(cls, field):
+        """The stand-in for ``field``, or None when it is not such a list."""
+        if not isinstance(field, fields.List) or type(field.inner) is not fields.Nested:
+            return None
+        if type(field)._serialize is not fields.List._serialize:
+            return None
+        schema = field.inner.schema
+        if (not isinstance(schema, RowSchema) or schema.many or field.inner.many
+                or schema._hooks[PRE_DUMP] or schema._hooks[POST_DUMP]):
+            return None
+        return cls(schema)
+
+    def _serialize(self, value, attr, obj):
+        if value is None:
+            return None
+        serialize = self.schema._serialize
+        return [None if item is None else serialize(item) for item in value]
 
 
 def _unchanged_type(field):
