@@ -128,16 +128,17 @@ SETTINGS = (
     ),
     Setting(
         "ANSWER_CACHE_MB",
-        64,
+        32,
         "Each worker keeps its most recently used GET answers, encoded, up to "
-        "this many MB and serves repeats without SQL; emptied when the files "
+        "this many MB of its private memory (about 5.7 kB per track answer) and "
+        "serves repeats without SQL; emptied when the files "
         "change. 0 turns it off. Hits and misses are counted in /metrics.",
     ),
     Setting(
         "SHARED_OBJECTS_MB",
-        32,
+        16,
         "Each worker keeps the albums and artists it has serialised, encoded, up "
-        "to this many MB, and embeds them in later answers instead of building "
+        "to this many MB of its private memory (about 4.6 kB each), and embeds them in later answers instead of building "
         "them again (batches hold hundreds); emptied when the files change. "
         "0 turns it off.",
     ),

@@ -17,8 +17,11 @@ from app.schemas.objects import AlbumSchema
 from app.schemas.objects import ArtistSchema
 from app.worker_memory import KeptWhileFilesLast
 
-# What an entry costs beyond its JSON (the objects, the key, the LRU).
-ENTRY_OVERHEAD_BYTES = 250
+# What an entry costs a worker beyond its bytes, as measured (bench.zipf_cache,
+# docs/PERFORMANCE.md): about one page of private memory each, because a
+# long-lived entry keeps the heap page it was allocated in from going back
+# to the system; charged here so the setting's MB are the worker's MB.
+ENTRY_OVERHEAD_BYTES = 4096
 
 
 # The objects kept, by the kind the catalogue's loaders name them.
