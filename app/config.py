@@ -139,7 +139,8 @@ SETTINGS = (
         16,
         "Each worker keeps the albums and artists it has serialised, encoded, up "
         "to this many MB of its private memory (about 4.6 kB each), and embeds "
-        "them in later answers instead of building them again (batches hold hundreds); emptied when the files change. "
+        "them in later answers instead of building them again (batches hold "
+        "hundreds); emptied when the files change. "
         "0 turns it off.",
     ),
     Setting(
