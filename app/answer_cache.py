@@ -15,11 +15,10 @@ from typing import NamedTuple
 
 from app.worker_memory import KeptWhileFilesLast
 
-# What an entry costs a worker beyond its bytes, as measured (bench.zipf_cache,
-# docs/PERFORMANCE.md): about one page of private memory each, because a
-# long-lived entry keeps the heap page it was allocated in from going back
-# to the system; charged here so the setting's MB are the worker's MB.
-ENTRY_OVERHEAD_BYTES = 4096
+# What an entry costs a worker beyond its body (the tuple, the key, the
+# LRU's bookkeeping), as measured (bench.zipf_cache, docs/PERFORMANCE.md),
+# so the setting's MB are the worker's MB.
+ENTRY_OVERHEAD_BYTES = 512
 
 
 class Answer(NamedTuple):

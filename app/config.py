@@ -130,7 +130,7 @@ SETTINGS = (
         "ANSWER_CACHE_MB",
         32,
         "Each worker keeps its most recently used GET answers, encoded, up to "
-        "this many MB of its private memory (about 5.7 kB per track answer) and "
+        "this many MB of its private memory (about 2.4 kB per track answer) and "
         "serves repeats without SQL; emptied when the files "
         "change. 0 turns it off. Hits and misses are counted in /metrics.",
     ),
@@ -138,7 +138,7 @@ SETTINGS = (
         "SHARED_OBJECTS_MB",
         16,
         "Each worker keeps the albums and artists it has serialised, encoded, up "
-        "to this many MB of its private memory (about 4.6 kB each), and embeds "
+        "to this many MB of its private memory (about 4.5 kB each), and embeds "
         "them in later answers instead of building them again (batches hold "
         "hundreds); emptied when the files change. "
         "0 turns it off.",

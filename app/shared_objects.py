@@ -17,10 +17,11 @@ from app.schemas.objects import AlbumSchema
 from app.schemas.objects import ArtistSchema
 from app.worker_memory import KeptWhileFilesLast
 
-# What an entry costs a worker beyond its bytes, as measured (bench.zipf_cache,
-# docs/PERFORMANCE.md): about one page of private memory each, because a
-# long-lived entry keeps the heap page it was allocated in from going back
-# to the system; charged here so the setting's MB are the worker's MB.
+# What an entry costs a worker beyond its JSON, as measured in a serving
+# process (bench.zipf_cache, docs/PERFORMANCE.md): about 4 kB. Alone, an
+# entry takes about 0.5 kB more than its JSON; kept among the short-lived
+# objects of many requests it holds on to heap pages that would otherwise
+# go back to the system. Charged here so the setting's MB are the worker's MB.
 ENTRY_OVERHEAD_BYTES = 4096
 
 
