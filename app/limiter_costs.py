@@ -25,8 +25,9 @@ class SweepingMemoryStorage(MemoryStorage):
     def _MemoryStorage__schedule_expiry(self):
         # Overrides MemoryStorage's private __schedule_expiry (limits 4–5).
         if not self.timer.is_alive():
+            # Not a daemon, as limits' own: a daemon thread still running
+            # while a worker's interpreter shuts down logs a traceback.
             self.timer = threading.Timer(EXPIRY_SWEEP_SECONDS, self._MemoryStorage__expire_events)
-            self.timer.daemon = True
             self.timer.start()
 
 
