@@ -82,24 +82,29 @@ def add_cache_headers(response):
     if response.status_code >= 400 or request.blueprint in LIVE_BLUEPRINTS:
         response.headers["Cache-Control"] = NOT_STORED
         return response
-    if request.method not in ("GET", "HEAD") or response.status_code not in (200, 304):
+    tag = g.get("answer_tag")
+    if response.status_code == 304 and tag is not None:
+        # Answered by answer_early, with its tag.
+        response.headers["Cache-Control"] = current_app.extensions["cache_control"]
+        return response
+    if request.method not in ("GET", "HEAD") or response.status_code != 200:
         return response
     response.headers["Cache-Control"] = current_app.extensions["cache_control"]
-    if response.status_code == 304:
-        return response  # answered by answer_early, with its tag
-    tag = g.get("answer_tag")
     if tag is not None:
         response.headers["ETag"] = f'"{tag}"'
         if not g.get("answer_from_cache") and response.is_sequence:
             current_app.extensions["answer_cache"].put(
-                g.answer_key, Answer(response.get_data(), response.content_type)
+                g.answer_key,
+                Answer(response.get_data(), response.content_type),
+                g.files_fingerprint,
             )
-        return response
-    if response.direct_passthrough:
+    elif response.direct_passthrough:
         # A file sent by send_file already has its own tag and answers 304 itself.
         return response
-    response.add_etag()
-    if "HTTP_IF_NONE_MATCH" in request.environ:
+    else:
+        response.add_etag()
+    environ = request.environ
+    if any(condition in environ for condition in CONDITIONS):
         response.make_conditional(request)
     return response
 

@@ -40,10 +40,11 @@ def use_kept_objects():
     if not store.enabled:
         return
     try:
-        store.follow(db.request_files_fingerprint())
+        fingerprint = db.request_files_fingerprint()
     except db.FileUnavailable:
         return  # the view answers it (503)
-    keep_shared_objects(store)
+    store.follow(fingerprint)
+    keep_shared_objects(store, fingerprint)
 
 
 def stop_using_kept_objects(error=None):

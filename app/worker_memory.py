@@ -57,10 +57,15 @@ class KeptWhileFilesLast:
         with self._lock:
             return self._values.get(key)
 
-    def put(self, key, value):
+    def put(self, key, value, fingerprint):
+        """Keep ``value``, made from the files as they were at ``fingerprint``:
+        nothing is kept when they have changed since (a request that was
+        running while the files were replaced)."""
         if self._values is None:
             return
         with self._lock:
+            if fingerprint != self.fingerprint:
+                return
             try:
                 self._values[key] = value
             except ValueError:  # larger than the whole store: not kept

@@ -126,6 +126,16 @@ def test_a_held_tag_is_answered_304_before_any_sql(main_file, paths):
     assert response.status_code == 200 and statements > 0
 
 
+def test_if_none_match_star_is_304_only_where_an_answer_exists(cached_app, paths):
+    for _ in range(2):  # built, then from the cache
+        response = cached_app.test_client().get(paths[0], headers={"If-None-Match": "*"})
+        assert response.status_code == 304 and response.get_data() == b""
+    missing = cached_app.test_client().get(
+        "/lookup/track/0000000000000000000000", headers={"If-None-Match": "*"}
+    )
+    assert missing.status_code == 404
+
+
 def test_changed_files_empty_the_cache_and_change_the_tags(catalogue_dir, tmp_path, paths):
     for name in ("main_database.sqlite3", "track_files.sqlite3"):
         shutil.copy(catalogue_dir / name, tmp_path / name)

@@ -51,8 +51,9 @@ class _KeptObjects:
     pinned here for the request, so the store evicting it meanwhile cannot
     leave a dump with a row that was not loaded whole."""
 
-    def __init__(self, store):
+    def __init__(self, store, fingerprint):
         self.store = store
+        self.fingerprint = fingerprint
         self.pinned = {}
 
     def holding(self, schema, rowids):
@@ -68,16 +69,17 @@ class _KeptObjects:
         return self.pinned.get(key) or self.store.get(key)
 
     def put(self, key, encoded):
-        self.store.put(key, encoded)
+        self.store.put(key, encoded, self.fingerprint)
 
 
-def keep_shared_objects(store):
+def keep_shared_objects(store, fingerprint=None):
     """Until called again (with None), dumps in this context take shared
     objects (albums, artists) from ``store`` and put the ones they make
     there, encoded: a :class:`app.worker_memory.KeptWhileFilesLast` over
-    catalogue rows that cannot change while it is in use. A dump then holds
+    catalogue rows that cannot change while it is in use; ``fingerprint``
+    names the files the request reads. A dump then holds
     :class:`EncodedObject` values, which only the app's JSON provider writes."""
-    _kept_objects.set(None if store is None else _KeptObjects(store))
+    _kept_objects.set(None if store is None else _KeptObjects(store, fingerprint))
 
 
 def kept_rowids(schema, rowids):
