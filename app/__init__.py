@@ -19,6 +19,7 @@ def create_app(overrides=None):
     from app import logs
     from app import metrics
     from app import proxies
+    from app import shared_objects
     from app import tracing
     from app.api import batch
     from app.api import docs
@@ -59,6 +60,7 @@ def create_app(overrides=None):
     tracing.init_app(app)
     limits.init_app(app)
     http_cache.init_app(app)
+    shared_objects.init_app(app)
     cors.init_app(app)
     proxies.init_app(app)
     app.register_blueprint(lookup.bp, url_prefix="/lookup")

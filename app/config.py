@@ -152,6 +152,23 @@ SETTINGS = (
         "max-age); every such answer also carries a strong ETag.",
     ),
     Setting(
+        "ANSWER_CACHE_MB",
+        32,
+        "Each worker keeps its most recently used GET answers, encoded, up to "
+        "this many MB of its private memory (about 2.4 kB per track answer) and "
+        "serves repeats without SQL; emptied when the files "
+        "change. 0 turns it off. Hits and misses are counted in /metrics.",
+    ),
+    Setting(
+        "SHARED_OBJECTS_MB",
+        16,
+        "Each worker keeps the albums and artists it has serialised, encoded, up "
+        "to this many MB of its private memory (about 4.5 kB each), and embeds "
+        "them in later answers instead of building them again (batches hold "
+        "hundreds); emptied when the files change. "
+        "0 turns it off.",
+    ),
+    Setting(
         "CORS_ORIGINS",
         "",
         "Origins allowed to call the API from a browser, comma-separated "

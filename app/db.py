@@ -115,38 +115,26 @@ def _prepare_connection(connection, schemas, mmap_size, cache_size_kib):
 
 
 class SqlUsage:
-    """Statements run and time spent inside SQLite by one thread's connections.
+    """Statements run by one thread's connections.
 
-    The counts only grow; a request reads them at its start and end
-    (:func:`sql_usage`) and keeps the difference.
+    The count only grows; a request reads it at its start and end
+    (:func:`sql_usage`) and keeps the difference. Time inside SQLite is not
+    measured per statement: the two trace_v2 callbacks that took it cost as
+    much as an index lookup itself (docs/PERFORMANCE.md).
     """
 
     def __init__(self):
         self.statements = 0
-        self.nanoseconds = 0
-        self._started = {}
 
     def count_statement(self, cursor, sql, bindings):
         self.statements += 1
         return True
-
-    def time_statement(self, event):
-        # SQLite's own profile time is rounded to whole milliseconds, too
-        # coarse for index lookups: time from the statement's first step
-        # (TRACE_STMT) to its reset (TRACE_PROFILE) on a fine clock instead.
-        if event["code"] == apsw.SQLITE_TRACE_STMT:
-            self._started[event["id"]] = time.perf_counter_ns()
-            return
-        started = self._started.pop(event["id"], None)
-        if started is not None:
-            self.nanoseconds += time.perf_counter_ns() - started
 
 
 def _trace_sql(connection, usage):
     # The exec tracer counts statements; tests of the query budget may swap
     # it for their own for a while, which only pauses this count.
     connection.exec_trace = usage.count_statement
-    connection.trace_v2(apsw.SQLITE_TRACE_STMT | apsw.SQLITE_TRACE_PROFILE, usage.time_statement)
 
 
 # Each thread's SqlUsage; a thread's connections are only used by that thread.
@@ -160,10 +148,9 @@ def _thread_sql_usage():
     return usage
 
 
-def sql_usage():
-    """Return (statements, nanoseconds) run so far by this thread's connections."""
-    usage = _thread_sql_usage()
-    return usage.statements, usage.nanoseconds
+def sql_statements():
+    """Return how many statements this thread's connections have run so far."""
+    return _thread_sql_usage().statements
 
 
 def init_app(app):
@@ -180,7 +167,9 @@ def get_db():
     """
     local = current_app.extensions["catalogue_connections"]
     files = current_app.extensions["catalogue_files"]
-    identity = files_identity(files)
+    in_request = has_request_context()
+    fingerprint = request_files_fingerprint() if in_request else files_fingerprint(files)
+    identity = (os.getpid(), fingerprint)
     if getattr(local, "identity", None) != identity:
         close_db()
         config = current_app.config
@@ -192,28 +181,39 @@ def get_db():
         )
         local.identity = identity
     # Outside a request (the CLI, tests) statements run without a limit.
-    local.connection.deadline = g.get("sql_deadline", math.inf) if has_request_context() else math.inf
+    local.connection.deadline = g.get("sql_deadline", math.inf) if in_request else math.inf
     return local.connection
 
 
-def files_identity(files):
-    """Return (pid, then device, inode, size and mtime of each file).
+def files_fingerprint(files):
+    """Return (device, inode, size, mtime) of each served file.
 
-    Checked before every request (a few microseconds of stat): a file that was
+    Checked at every request (a few microseconds of stat): a file that was
     replaced, restored or cut short gets a fresh connection rather than one
     whose memory map points past the file's new end, where a read would kill
-    the worker with SIGBUS.
+    the worker with SIGBUS; the answer cache is emptied and the ETags change.
 
     :raise FileUnavailable: when a file is gone or cannot be stat'ed.
     """
-    identity = [os.getpid()]
+    fingerprint = []
     for path in files.values():
         try:
             status = os.stat(path)
         except OSError as exc:
             raise FileUnavailable(f"{path}: {exc.strerror}") from exc
-        identity.append((status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns))
-    return tuple(identity)
+        fingerprint.append((status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns))
+    return tuple(fingerprint)
+
+
+def request_files_fingerprint():
+    """The files' fingerprint, taken once per request (the answer cache and
+    the connection both ask for it)."""
+    fingerprint = g.get("files_fingerprint")
+    if fingerprint is None:
+        fingerprint = g.files_fingerprint = files_fingerprint(
+            current_app.extensions["catalogue_files"]
+        )
+    return fingerprint
 
 
 def close_db():

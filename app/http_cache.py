@@ -1,35 +1,118 @@
 """HTTP caching: the files never change while they are open, so answers can be kept.
 
-Every successful GET (and HEAD) answer carries a strong ``ETag`` (a hash of
-its body) and ``Cache-Control: public, max-age=CACHE_MAX_AGE``; a request
-whose ``If-None-Match`` holds the current tag is answered 304 with no body.
+Every successful GET (and HEAD) answer carries a strong ``ETag`` and
+``Cache-Control: public, max-age=CACHE_MAX_AGE``; a request whose
+``If-None-Match`` holds the current tag is answered 304 with no body.
+For answers drawn from the catalogue the tag is made from the files'
+fingerprint and the request (:mod:`app.answer_cache`), so it is known
+before the view runs: a 304 then costs no SQL and no rendering, and a
+repeated request is served from the worker's answer cache. The service's
+own documents (the ``docs`` blueprint) are tagged by a hash of their body.
 Errors say ``no-store``: a cached 404 would outlive a restored file and a
 cached 429 would throttle other clients behind a shared cache. ``/health``
 and ``/metrics`` describe the present moment, so they are never stored either.
 """
 
 from flask import current_app
+from flask import g
 from flask import request
+
+from app import db
+from app import metrics
+from app.answer_cache import Answer
+from app.answer_cache import AnswerCache
 
 # Blueprints whose answers change from one moment to the next.
 LIVE_BLUEPRINTS = frozenset({"health", "metrics"})
+# Blueprints whose answers do not come from the catalogue files: tagged by
+# their body, as Werkzeug does, and not kept.
+OWN_DOCUMENT_BLUEPRINTS = frozenset({"docs"})
+NOT_KEPT = LIVE_BLUEPRINTS | OWN_DOCUMENT_BLUEPRINTS
 NOT_STORED = "no-store"
+# Request headers that make an answer conditional (or partial): Werkzeug's
+# handling of them is only run when one is sent.
+CONDITIONS = (
+    "HTTP_IF_NONE_MATCH", "HTTP_IF_MATCH", "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_UNMODIFIED_SINCE", "HTTP_RANGE",
+)
+
+
+def _request_key():
+    # The request as sent, path and query string: the whole input of a GET.
+    environ = request.environ
+    return f"{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}"
+
+
+def answer_early():
+    """Before the view: answer 304 or from the cache when the request allows it."""
+    if request.method not in ("GET", "HEAD") or request.url_rule is None:
+        return None
+    if request.blueprint in NOT_KEPT:
+        return None
+    try:
+        fingerprint = db.request_files_fingerprint()
+    except db.FileUnavailable:
+        return None  # the view answers it (503), and nothing is kept
+    cache = current_app.extensions["answer_cache"]
+    cache.follow(fingerprint)
+    key = _request_key()
+    g.answer_key = key
+    g.answer_tag = tag = cache.tag(key)
+    if "HTTP_IF_NONE_MATCH" in request.environ and _holds(request.if_none_match, tag):
+        response = current_app.response_class(status=304)
+        response.headers["ETag"] = f'"{tag}"'
+        return response
+    if not cache.enabled:
+        return None
+    answer = cache.get(key)
+    metrics.count_answer_cache(answer is not None)
+    if answer is None:
+        return None
+    g.answer_from_cache = True
+    return current_app.response_class(answer.body, content_type=answer.content_type)
+
+
+def _holds(if_none_match, tag):
+    # "*" means "any current answer": only the view knows whether there is
+    # one (a 404 has none), so it is left to Werkzeug after the view.
+    return not if_none_match.star_tag and if_none_match.contains(tag)
 
 
 def add_cache_headers(response):
     if response.status_code >= 400 or request.blueprint in LIVE_BLUEPRINTS:
         response.headers["Cache-Control"] = NOT_STORED
         return response
+    tag = g.get("answer_tag")
+    if response.status_code == 304 and tag is not None:
+        # Answered by answer_early, with its tag.
+        response.headers["Cache-Control"] = current_app.extensions["cache_control"]
+        return response
     if request.method not in ("GET", "HEAD") or response.status_code != 200:
         return response
-    max_age = int(current_app.config["CACHE_MAX_AGE"])
-    response.headers["Cache-Control"] = f"public, max-age={max_age}"
-    if response.direct_passthrough:
+    response.headers["Cache-Control"] = current_app.extensions["cache_control"]
+    if tag is not None:
+        response.headers["ETag"] = f'"{tag}"'
+        if not g.get("answer_from_cache") and response.is_sequence:
+            current_app.extensions["answer_cache"].put(
+                g.answer_key,
+                Answer(response.get_data(), response.content_type),
+                g.files_fingerprint,
+            )
+    elif response.direct_passthrough:
         # A file sent by send_file already has its own tag and answers 304 itself.
         return response
-    response.add_etag()
-    return response.make_conditional(request)
+    else:
+        response.add_etag()
+    environ = request.environ
+    if any(condition in environ for condition in CONDITIONS):
+        response.make_conditional(request)
+    return response
 
 
 def init_app(app):
+    app.extensions["answer_cache"] = AnswerCache(app.config["ANSWER_CACHE_MB"])
+    app.extensions["cache_control"] = f"public, max-age={int(app.config['CACHE_MAX_AGE'])}"
+    # Registered after the rate limiter's hook, so a cached answer is still
+    # counted against the client's limit.
+    app.before_request(answer_early)
     app.after_request(add_cache_headers)

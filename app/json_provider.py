@@ -17,8 +17,13 @@ arrays are parsed as :class:`app.schemas.fields.StoredNumber`, so they keep
 the stdlib's text.
 """
 
+import json
+
 import orjson
 from flask.json.provider import DefaultJSONProvider
+
+from app.schemas.dump import EncodedObject
+from app.schemas.dump import embed_encoded
 
 # Types orjson would write its own way are handed back to us, so the
 # stdlib (with Flask's own rules for them) writes the whole answer.
@@ -29,8 +34,18 @@ ORJSON_OPTIONS = (
 )
 
 
+def _stdlib_default(obj):
+    # Objects a dump took from the worker's store (app.schemas.dump), for
+    # the stdlib path: decoded, so the stdlib writes them its own way.
+    if type(obj) is EncodedObject:
+        return json.loads(obj.json)
+    return DefaultJSONProvider.default(obj)
+
+
 class FastJSONProvider(DefaultJSONProvider):
     """The default provider with orjson on the fast path of :meth:`response`."""
+
+    default = staticmethod(_stdlib_default)
 
     def response(self, *args, **kwargs):
         obj = self._prepare_response_obj(args, kwargs)
@@ -44,6 +59,6 @@ class FastJSONProvider(DefaultJSONProvider):
 
 def _orjson_or_none(obj):
     try:
-        return orjson.dumps(obj, option=ORJSON_OPTIONS)
+        return orjson.dumps(obj, default=embed_encoded, option=ORJSON_OPTIONS)
     except orjson.JSONEncodeError:
         return None

@@ -10,6 +10,8 @@ from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
+from app.limiter_costs import reduce_per_request_work
+
 # Blueprints outside the limit, named by their modules at import time and
 # exempted on each app's own limiter.
 _exempt_blueprints = []
@@ -37,6 +39,7 @@ def init_app(app):
     limiter.init_app(app)
     for blueprint in _exempt_blueprints:
         limiter.exempt(blueprint)
+    reduce_per_request_work(limiter, app)
 
 
 def retry_after_only_when_refused(response):

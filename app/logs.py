@@ -17,7 +17,7 @@ import uuid
 from flask import g
 from flask import has_request_context
 from flask import request
-from pythonjsonlogger.json import JsonFormatter
+from pythonjsonlogger.orjson import OrjsonFormatter
 
 from app.routes import route_template
 
@@ -44,8 +44,12 @@ class RequestIdFilter(logging.Filter):
 
 
 def json_formatter():
-    """The formatter of every line: level, logger, pid, message, time, then extras."""
-    return JsonFormatter(
+    """The formatter of every line: level, logger, pid, message, time, then extras.
+
+    The library's orjson formatter: one line per request, and the stdlib
+    encoder took a tenth of a lookup's CPU writing it.
+    """
+    return OrjsonFormatter(
         "%(levelname)s %(name)s %(process)d %(message)s",
         rename_fields={"levelname": "level", "name": "logger", "process": "pid"},
         timestamp="time",
@@ -107,6 +111,9 @@ def start_request():
 
 def finish_request(response):
     response.headers[REQUEST_ID_HEADER] = g.request_id
+    # The level first: the line's fields cost more than the check.
+    if not requests_log.isEnabledFor(logging.INFO):
+        return response
     duration = time.perf_counter() - g.request_started
     requests_log.info(
         "request",

@@ -10,6 +10,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from app.json_provider import FastJSONProvider
+from app.schemas.dump import EncodedObject
 from app.schemas.fields import StoredNumber
 
 
@@ -77,3 +78,14 @@ def test_answers_are_json_with_a_trailing_newline():
         response = FAST.response({"name": "Sigur Rós", "n": 2**64})
     assert response.mimetype == "application/json"
     assert response.get_data() == '{"name":"Sigur Rós","n":18446744073709551616}\n'.encode()
+
+
+def test_objects_kept_encoded_are_embedded_on_both_paths():
+    kept = EncodedObject(b'{"id":"x","name":"Sigur R\xc3\xb3s","images":[]}')
+    # orjson embeds the bytes; a stored float sends the whole answer to the
+    # stdlib, which decodes the kept object and writes it its own way.
+    plain = {"album": kept, "n": 1}
+    with_float = {"album": kept, "n": StoredNumber(1e-7)}
+    expected = {"album": {"id": "x", "name": "Sigur Rós", "images": []}}
+    assert written(FAST, plain) == written(STDLIB, {**expected, "n": 1})
+    assert written(FAST, with_float) == written(STDLIB, {**expected, "n": StoredNumber(1e-7)})

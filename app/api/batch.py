@@ -18,6 +18,7 @@ from app.schemas.objects import batch_response_schema
 from app.schemas.requests import BATCH_MAX_ITEMS
 from app.schemas.requests import LOOKUP_KINDS
 from app.schemas.requests import batch_request_schema
+from app.shared_objects import already_dumped
 
 bp = Blueprint("batch", __name__)
 
@@ -30,13 +31,13 @@ def batch_lookup():
         require_audio_features(connection)
     found = {}
     if "tracks" in wanted:
-        found["tracks"] = tracks.tracks_by_id(connection, wanted["tracks"])
+        found["tracks"] = tracks.tracks_by_id(connection, wanted["tracks"], already_dumped)
     if "artists" in wanted:
         found["artists"] = artists.artists_by_id(connection, wanted["artists"])
     if "albums" in wanted:
         found["albums"] = albums.albums_by_id_whole(connection, wanted["albums"])
     if "isrcs" in wanted:
-        found["isrcs"] = tracks.tracks_by_isrc(connection, wanted["isrcs"])
+        found["isrcs"] = tracks.tracks_by_isrc(connection, wanted["isrcs"], already_dumped)
     if "audio_features" in wanted:
         found["audio_features"] = audio_features.features_by_track_id(
             connection, wanted["audio_features"]

@@ -29,6 +29,7 @@ from app.schemas.objects import tracks_without_album_schema
 from app.schemas.requests import discography_arguments
 from app.schemas.requests import top_tracks_arguments
 from app.schemas.requests import upc_arguments
+from app.shared_objects import already_dumped
 from app.validation import require_isrc
 from app.validation import require_spotify_id
 from app.validation import require_upc
@@ -39,7 +40,7 @@ bp = Blueprint("lookup", __name__)
 @bp.get("/isrc/<isrc>")
 def isrc_tracks(isrc):
     isrc = require_isrc(isrc)
-    found = tracks.tracks_by_isrc(get_db(), [isrc])
+    found = tracks.tracks_by_isrc(get_db(), [isrc], already_dumped)
     return jsonify(tracks_schema.dump(found.get(isrc, [])))
 
 
@@ -71,7 +72,7 @@ def track(id):
     if sub_route := _sub_route_with_trailing_slash(id, {"audio-features": track_audio_features}):
         return sub_route
     track_id = require_spotify_id(id, "track")
-    found = tracks.tracks_by_id(get_db(), [track_id])
+    found = tracks.tracks_by_id(get_db(), [track_id], already_dumped)
     return jsonify(track_schema.dump(found_or_404(found, track_id, "track")))
 
 

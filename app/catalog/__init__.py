@@ -11,12 +11,14 @@ Rows are dicts keyed by their columns' names (``followers_total``,
 (:mod:`app.schemas.objects`) rename with ``data_key``.
 """
 
-import json
+import orjson
 
 
 def key_list(keys):
     """Encode keys as the single JSON-array parameter the IN lists expect."""
-    return json.dumps(list(keys))
+    # Keys are ids, ISRCs and rowids: orjson writes what json_each reads
+    # back as the same values, in a fraction of the stdlib's time.
+    return orjson.dumps(list(keys)).decode()
 
 
 def rows_as_dicts(cursor, names):

@@ -99,13 +99,16 @@ FILE_FIELDS = (
 )
 
 
-def tracks_by_id(connection, ids, *, credits_fallback=False):
+def tracks_by_id(connection, ids, already_dumped=None, *, credits_fallback=False):
     """Return {id: track} for the ids that exist and whose album exists.
 
+    :param already_dumped: see :func:`_load`.
     :param credits_fallback: see :func:`app.catalog.albums.albums_by_id_whole`.
     """
     rows = connection.execute(TRACKS_BY_ID, (key_list(ids),))
-    tracks = _load(connection, rows, credits_fallback=credits_fallback)
+    tracks = _load(
+        connection, rows, already_dumped=already_dumped, credits_fallback=credits_fallback
+    )
     return {track["id"]: track for track in tracks}
 
 
@@ -115,12 +118,15 @@ def tracks_by_rowid(connection, rowids, *, credits_fallback=False):
     return _load(connection, rows, credits_fallback=credits_fallback)
 
 
-def tracks_by_isrc(connection, isrcs, *, credits_fallback=False):
-    """Return {isrc: [track, …]} most popular first; ISRCs with no track are absent."""
+def tracks_by_isrc(connection, isrcs, already_dumped=None, *, credits_fallback=False):
+    """Return {isrc: [track, …]} most popular first; ISRCs with no track are absent.
+
+    :param already_dumped: see :func:`_load`.
+    """
     by_isrc = {}
     for track in _load(
         connection, connection.execute(TRACKS_BY_ISRC, (key_list(isrcs),)),
-        credits_fallback=credits_fallback,
+        already_dumped=already_dumped, credits_fallback=credits_fallback,
     ):
         by_isrc.setdefault(track["external_id_isrc"], []).append(track)
     return by_isrc
@@ -154,11 +160,19 @@ def search_tracks_by_scan(connection, pattern, limit, offset):
     return _load(connection, rows)
 
 
-def _load(connection, rows, with_album=True, credits_fallback=False):
-    """Turn joined track+album rows into whole tracks with a fixed number of statements."""
+def _load(connection, rows, with_album=True, already_dumped=None, credits_fallback=False):
+    """Turn joined track+album rows into whole tracks with a fixed number of statements.
+
+    :param already_dumped: ``already_dumped(kind, rowids)`` returns the
+        rowids of the albums or artists (``kind``) whose answer objects the
+        caller already holds: those are left as their bare row (album) or
+        rowid (artist), and their images, genres and credits not read.
+    """
     tracks, albums = _split_rows(rows)
+    held_albums = already_dumped("album", albums) if already_dumped and with_album else set()
+    albums_to_finish = [album for rowid, album in albums.items() if rowid not in held_albums]
     album_credits = (
-        albums_sql.add_images_and_credits(connection, albums.values(), credits_fallback)
+        albums_sql.add_images_and_credits(connection, albums_to_finish, credits_fallback)
         if with_album else {}
     )
     track_credits = group_distinct(
@@ -168,8 +182,11 @@ def _load(connection, rows, with_album=True, credits_fallback=False):
         rowid for credits in (album_credits, track_credits)
         for rowids in credits.values() for rowid in rowids
     }
-    artists = artists_sql.artists_by_rowid(connection, artist_rowids)
-    albums_sql.attach_artists(albums.values(), album_credits, artists)
+    held_artists = already_dumped("artist", artist_rowids) if already_dumped else set()
+    artists = artists_sql.artists_by_rowid(connection, artist_rowids - held_artists)
+    # A held artist exists (it was loaded from these same files).
+    artists.update((rowid, {"rowid": rowid}) for rowid in held_artists)
+    albums_sql.attach_artists(albums_to_finish, album_credits, artists)
     files = _files_by_track_id(connection, tracks) if "track_files" in connection.attached else {}
     for track in tracks:
         track["artists"] = credited(track_credits.get(track["rowid"], ()), artists)

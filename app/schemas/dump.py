@@ -1,5 +1,6 @@
-"""Dumping catalogue rows fast: a per-schema plan over plain dicts, and a memo
-for objects that many parents share.
+"""Dumping catalogue rows fast: a per-schema plan over plain dicts, a memo
+for objects that many parents share, and a worker's store of such objects
+already encoded.
 
 This module relies on marshmallow 4 internals (``Schema._serialize``,
 ``Schema.dump_fields``, ``Field._CHECK_ATTRIBUTE``, ``Field._serialize``);
@@ -10,13 +11,82 @@ the answers equal marshmallow's own.
 import contextvars
 from typing import NamedTuple
 
+import orjson
 from marshmallow import Schema
 from marshmallow import fields
 from marshmallow import missing
+from marshmallow.decorators import POST_DUMP
+from marshmallow.decorators import PRE_DUMP
 
 # What one top-level dump has already made of each shared object:
 # {(schema class, id(object)): (object, dumped)}. None outside a dump.
 _dumped_once = contextvars.ContextVar("dumped_once", default=None)
+
+# This request's view of the worker's kept objects (see
+# :func:`keep_shared_objects`); None: each dump makes its own.
+_kept_objects = contextvars.ContextVar("kept_objects", default=None)
+
+
+class EncodedObject:
+    """A dumped object already encoded as JSON, for the JSON provider to
+    embed as it is (``fragment``) or, on its stdlib path, to decode (``json``)."""
+
+    __slots__ = ("json", "fragment")
+
+    def __init__(self, encoded):
+        self.json = encoded
+        self.fragment = orjson.Fragment(encoded)
+
+
+def embed_encoded(obj):
+    """orjson's ``default``: write an :class:`EncodedObject` as it is."""
+    if type(obj) is EncodedObject:
+        return obj.fragment
+    raise TypeError
+
+
+class _KeptObjects:
+    """One request's view of a worker's store of encoded objects, keyed by
+    (schema class, rowid). What :func:`kept_rowids` reported as held is
+    pinned here for the request, so the store evicting it meanwhile cannot
+    leave a dump with a row that was not loaded whole."""
+
+    def __init__(self, store, fingerprint):
+        self.store = store
+        self.fingerprint = fingerprint
+        self.pinned = {}
+
+    def holding(self, schema, rowids):
+        held = set()
+        for rowid in rowids:
+            encoded = self.store.get((schema, rowid))
+            if encoded is not None:
+                self.pinned[(schema, rowid)] = encoded
+                held.add(rowid)
+        return held
+
+    def get(self, key):
+        return self.pinned.get(key) or self.store.get(key)
+
+    def put(self, key, encoded):
+        self.store.put(key, encoded, self.fingerprint)
+
+
+def keep_shared_objects(store, fingerprint=None):
+    """Until called again (with None), dumps in this context take shared
+    objects (albums, artists) from ``store`` and put the ones they make
+    there, encoded: a :class:`app.worker_memory.KeptWhileFilesLast` over
+    catalogue rows that cannot change while it is in use; ``fingerprint``
+    names the files the request reads. A dump then holds
+    :class:`EncodedObject` values, which only the app's JSON provider writes."""
+    _kept_objects.set(None if store is None else _KeptObjects(store, fingerprint))
+
+
+def kept_rowids(schema, rowids):
+    """The ``rowids`` whose ``schema`` object the store holds: their rows
+    need only their rowid (the dump embeds the kept object)."""
+    kept = _kept_objects.get()
+    return set() if kept is None else kept.holding(schema, rowids)
 
 
 class RowSchema(Schema):
@@ -94,8 +164,38 @@ def _row_plan(dump_fields):
         )
         key = field.data_key if field.data_key is not None else name
         omit_when = getattr(field, "omit_when", None)
-        plan.append(_Step(name, key, field, direct, _unchanged_type(field), omit_when))
+        serializer = _RowList.of(field) or field
+        plan.append(_Step(name, key, serializer, direct, _unchanged_type(field), omit_when))
     return tuple(plan)
+
+
+class _RowList:
+    """A list of plain nested rows (images): each item handed straight to
+    the nested schema's ``_serialize``, not through ``Nested._serialize`` and
+    ``Schema.dump`` (which only add hook checks the schema does not need).
+    It stands in for the field on the plan's direct path."""
+
+    def __init__(self, schema):
+        self.schema = schema
+
+    @classmethod
+    def of(cls, field):
+        """The stand-in for ``field``, or None when it is not such a list."""
+        if not isinstance(field, fields.List) or type(field.inner) is not fields.Nested:
+            return None
+        if type(field)._serialize is not fields.List._serialize:
+            return None
+        schema = field.inner.schema
+        if (not isinstance(schema, RowSchema) or schema.many or field.inner.many
+                or schema._hooks[PRE_DUMP] or schema._hooks[POST_DUMP]):
+            return None
+        return cls(schema)
+
+    def _serialize(self, value, attr, obj):
+        if value is None:
+            return None
+        serialize = self.schema._serialize
+        return [None if item is None else serialize(item) for item in value]
 
 
 def _unchanged_type(field):
@@ -117,13 +217,35 @@ class DumpedOnce(fields.Nested):
     result reused by every parent that holds the same object."""
 
     def _serialize(self, nested_obj, attr, obj, **kwargs):
-        memo = _dumped_once.get()
-        if memo is None or nested_obj is None:
+        if nested_obj is None:
             return super()._serialize(nested_obj, attr, obj, **kwargs)
+        memo = _dumped_once.get()
+        if memo is None:
+            return self._kept_or_dumped(nested_obj, attr, obj, **kwargs)
         key = (self.nested, id(nested_obj))
         seen = memo.get(key)
         if seen is None:
             # The object is kept with its dump so its id cannot be reused
             # by another object while the memo lives.
-            seen = memo[key] = (nested_obj, super()._serialize(nested_obj, attr, obj, **kwargs))
+            seen = memo[key] = (nested_obj, self._kept_or_dumped(nested_obj, attr, obj, **kwargs))
         return seen[1]
+
+    def _kept_or_dumped(self, nested_obj, attr, obj, **kwargs):
+        kept = _kept_objects.get()
+        rowid = nested_obj.get("rowid") if kept is not None and type(nested_obj) is dict else None
+        if rowid is None or self.only is not None or self.exclude:
+            return super()._serialize(nested_obj, attr, obj, **kwargs)
+        key = (self.nested, rowid)
+        encoded = kept.get(key)
+        if encoded is None:
+            dumped = super()._serialize(nested_obj, attr, obj, **kwargs)
+            try:
+                # OPT_PASSTHROUGH_SUBCLASS: what orjson would write unlike
+                # the stdlib (app.json_provider) is not kept, only dumped.
+                encoded = EncodedObject(orjson.dumps(
+                    dumped, default=embed_encoded, option=orjson.OPT_PASSTHROUGH_SUBCLASS
+                ))
+            except orjson.JSONEncodeError:
+                return dumped
+            kept.put(key, encoded)
+        return encoded

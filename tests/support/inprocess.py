@@ -13,6 +13,9 @@ def make_app(main_file, **overrides):
         "TESTING": True,
         "MAIN_DATABASE": str(main_file),
         "RATELIMIT_ENABLED": False,
+        # Tests of answers, errors and statement counts must reach the view
+        # every time; tests/test_answer_cache.py turns the cache on.
+        "ANSWER_CACHE_MB": 0,
     }
     settings.update(overrides)
     return create_app(settings)

@@ -1,0 +1,199 @@
+"""Instructions per request, counted by valgrind's callgrind: a measure that
+does not move with the machine's load, unlike every timing of bench/.
+
+    python -m bench.instructions --tracks 1000000 [--cases isrc,batch_isrcs] [--tree DIR]
+
+Each case runs twice in a fresh Python under callgrind, with ``warm_up``
+requests and then with ``warm_up + requests``; the difference divided by
+``requests`` is the cost of one request, start-up and first-touch costs
+cancelled out. Requests go through the app's WSGI interface in this process
+(no gunicorn, no socket), with the production settings: rate limits (at a
+limit never reached), the request log at INFO (written to /dev/null),
+metrics, caching headers, the answer cache. The ``without …`` cases drop one
+group of request hooks to show what each costs. ``--tree`` measures another
+checkout (the code before a change) over the same catalogue and keys.
+
+Not a suite of ``make bench`` (callgrind takes minutes); its figures go into
+docs/PERFORMANCE.md by hand, beside the timings.
+"""
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+# name: (route, settings, hook modules dropped, requests, warm-up requests)
+CASES = {
+    "floor": ("floor", {}, (), 400, 50),
+    "isrc": ("isrc", {}, (), 400, 50),
+    "isrc_hit": ("isrc_hit", {}, (), 400, 50),
+    "isrc_304": ("isrc_304", {}, (), 400, 50),
+    "isrc_no_answer_cache": ("isrc", {"ANSWER_CACHE_MB": 0}, (), 400, 50),
+    "isrc_without_limiter": ("isrc", {"RATELIMIT_ENABLED": False}, (), 400, 50),
+    "isrc_log_at_warning": ("isrc", {"LOG_LEVEL": "WARNING"}, (), 400, 50),
+    "isrc_without_metrics": ("isrc", {}, ("app.metrics",), 400, 50),
+    "isrc_without_caching_headers": ("isrc", {}, ("app.http_cache",), 400, 50),
+    "isrc_without_any_hook": ("isrc", {"RATELIMIT_ENABLED": False, "LOG_LEVEL": "WARNING"},
+                              ("app.metrics", "app.http_cache", "app.logs", "app.limits",
+                               "app.answer_cache"), 400, 50),
+    "batch_isrcs": ("batch_isrcs", {}, (), 6, 2),
+    # The same two bodies again and again: every album and artist is held.
+    "batch_isrcs_repeated": ("batch_isrcs_repeated", {}, (), 6, 2),
+    "batch_isrcs_nothing_kept": ("batch_isrcs_repeated", {"SHARED_OBJECTS_MB": 0}, (), 6, 2),
+}
+
+_collected_re = re.compile(r"Collected : (\d+)")
+
+
+def production_settings(main_file):
+    return {
+        "MAIN_DATABASE": str(main_file),
+        "RATELIMIT_DEFAULT": "1000000 per second",
+        "LOG_LEVEL": "INFO",
+        # Under callgrind everything runs about 50 times slower: a batch
+        # would pass the production time limit and be answered 503.
+        "REQUEST_TIME_LIMIT_MS": 10**9,
+    }
+
+
+def _requests(route, keys, count):
+    """[(method, path, body, headers)] for ``count`` requests of ``route``."""
+    isrcs = keys["isrcs"]
+    if route == "floor":
+        return [("GET", "/floor", None, {})] * count
+    if route == "isrc":
+        return [("GET", f"/lookup/isrc/{isrcs[i % len(isrcs)]}", None, {}) for i in range(count)]
+    if route in ("isrc_hit", "isrc_304"):
+        return [("GET", f"/lookup/isrc/{isrcs[0]}", None, {})] * count
+    if route in ("batch_isrcs", "batch_isrcs_repeated"):
+        bodies = len(isrcs) // 400 if route == "batch_isrcs" else 2
+        return [
+            ("POST", "/batch/lookup",
+             json.dumps({"isrcs": isrcs[(i % bodies) * 400:][:400]}).encode(), {})
+            for i in range(count)
+        ]
+    raise ValueError(route)
+
+
+def worker(case, main_file, keys_file, count):
+    """Serve ``count`` requests of ``case`` in this process (run under callgrind)."""
+    import io
+
+    from werkzeug.test import EnvironBuilder
+
+    from app import create_app
+
+    route, settings, dropped, _, _ = CASES[case]
+    sys.stderr = open(os.devnull, "w")  # the request log at INFO
+    app = create_app({**production_settings(main_file), **settings})
+    if route == "floor":
+        # A bare route under the same app object: the Flask floor.
+        app.before_request_funcs.clear()
+        app.after_request_funcs.clear()
+        app.teardown_request_funcs.clear()
+        app.add_url_rule("/floor", "floor", lambda: {"ok": True})
+    for funcs in (app.before_request_funcs, app.after_request_funcs, app.teardown_request_funcs):
+        for key, hooks in funcs.items():
+            hooks[:] = [hook for hook in hooks if not _module_of(hook).startswith(dropped or ("-",))]
+    keys = json.loads(Path(keys_file).read_text())
+    requests = _requests(route, keys, count)
+    tag = None
+    if route == "isrc_304":
+        # The client holds the tag of an earlier answer.
+        tag = _call(app, EnvironBuilder(path=requests[0][1]).get_environ())[1].get("ETag")
+    for method, path, body, headers in requests:
+        if tag:
+            headers = {"If-None-Match": tag}
+        environ = EnvironBuilder(
+            path=path, method=method, headers=headers,
+            input_stream=io.BytesIO(body) if body else None,
+            content_length=len(body) if body else None,
+            content_type="application/json" if body else None,
+        ).get_environ()
+        status, _ = _call(app, environ)
+        if status not in ("200 OK", "304 NOT MODIFIED"):
+            raise RuntimeError(f"{path}: {status}")
+
+
+def _module_of(hook):
+    return getattr(hook, "__module__", "") or type(getattr(hook, "__self__", hook)).__module__
+
+
+def _call(app, environ):
+    answer = {}
+
+    def start_response(status, headers, exc_info=None):
+        answer["status"], answer["headers"] = status, dict(headers)
+
+    for _ in app(environ, start_response):
+        pass
+    return answer["status"], answer["headers"]
+
+
+def count_instructions(case, main_file, keys_file, count, tree):
+    """Instructions of a whole run of ``count`` requests, as callgrind counts them."""
+    env = dict(os.environ, PYTHONPATH=str(tree), PYTHONHASHSEED="0")
+    completed = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+         # As a script, so ``app`` is imported from ``tree`` (PYTHONPATH), not from here.
+         sys.executable, str(Path(__file__).resolve()), "--worker", case,
+         "--main", str(main_file), "--keys", str(keys_file), "--count", str(count)],
+        cwd=REPO, env=env, capture_output=True, text=True, check=False,
+    )
+    found = _collected_re.search(completed.stderr)
+    if completed.returncode != 0 or not found:
+        raise RuntimeError(f"{case}: callgrind failed:\n{completed.stderr[-3000:]}")
+    return int(found.group(1))
+
+
+def per_request(case, main_file, keys_file, tree, requests=0):
+    _, _, _, case_requests, warm_up = CASES[case]
+    requests = requests if requests and not case.startswith("batch") else case_requests
+    low = count_instructions(case, main_file, keys_file, warm_up, tree)
+    high = count_instructions(case, main_file, keys_file, warm_up + requests, tree)
+    return (high - low) / requests
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m bench.instructions",
+                                     description=__doc__.splitlines()[0])
+    parser.add_argument("--tracks", type=int, default=1_000_000)
+    parser.add_argument("--cases", default=",".join(CASES))
+    parser.add_argument("--tree", default=str(REPO), help="checkout whose app is measured")
+    parser.add_argument("--requests", type=int, default=0,
+                        help="requests per single-lookup case (default: the case's own)")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--main", help=argparse.SUPPRESS)
+    parser.add_argument("--keys", help=argparse.SUPPRESS)
+    parser.add_argument("--count", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        worker(args.worker, args.main, args.keys, args.count)
+        return 0
+    from bench.catalogues import ensure_catalogue
+    from bench.keys import sample_keys
+
+    catalogue = ensure_catalogue(args.tracks)
+    results = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        keys_file = Path(scratch) / "keys.json"
+        keys_file.write_text(json.dumps(sample_keys(catalogue.main, 4000)))
+        for case in args.cases.split(","):
+            try:
+                results[case] = per_request(case, catalogue.main, keys_file, args.tree, args.requests)
+            except RuntimeError as error:  # a case the measured tree cannot run
+                print(error, file=sys.stderr)
+                continue
+            print(f"{case}: {results[case] / 1e6:.3f} M instructions per request", flush=True)
+    print(json.dumps({"tracks": args.tracks, "tree": args.tree, "per_request": results}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

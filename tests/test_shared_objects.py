@@ -1,0 +1,77 @@
+"""Albums and artists kept encoded per worker (app/shared_objects.py)."""
+
+import os
+import shutil
+
+import pytest
+
+from tests.support.inprocess import counting_statements
+from tests.support.inprocess import make_app
+
+
+@pytest.fixture(scope="module")
+def batch_body(oracle):
+    isrcs = [row[0] for row in oracle.execute(
+        "SELECT DISTINCT external_id_isrc FROM tracks WHERE external_id_isrc IS NOT NULL "
+        "ORDER BY rowid LIMIT 60"
+    )]
+    track_ids = [row[0] for row in oracle.execute("SELECT id FROM tracks ORDER BY rowid DESC LIMIT 40")]
+    return {"isrcs": isrcs, "tracks": track_ids}
+
+
+def answer(app, body):
+    with counting_statements(app) as statements:
+        response = app.test_client().post("/batch/lookup", json=body)
+    assert response.status_code == 200
+    return len(statements), response.get_data()
+
+
+def test_answers_with_kept_objects_equal_answers_without(main_file, batch_body):
+    kept = make_app(main_file, SHARED_OBJECTS_MB=8)
+    plain = make_app(main_file, SHARED_OBJECTS_MB=0)
+    first_statements, first = answer(kept, batch_body)
+    again_statements, again = answer(kept, batch_body)
+    plain_statements, expected = answer(plain, batch_body)
+    assert first == again == expected
+    assert len(kept.extensions["shared_objects"]) > 0
+    assert len(plain.extensions["shared_objects"]) == 0
+    # Objects held leave their details unread, never more statements.
+    assert again_statements <= first_statements == plain_statements
+
+
+def test_half_kept_answers_equal_answers_without(main_file, batch_body):
+    # Some objects held, others not: a lookup and then the batch around it.
+    kept = make_app(main_file, SHARED_OBJECTS_MB=8)
+    plain = make_app(main_file, SHARED_OBJECTS_MB=0)
+    kept.test_client().get(f"/lookup/isrc/{batch_body['isrcs'][3]}")
+    kept.test_client().get(f"/lookup/track/{batch_body['tracks'][5]}")
+    assert answer(kept, batch_body)[1] == answer(plain, batch_body)[1]
+    for path in (f"/lookup/track/{batch_body['tracks'][7]}", f"/lookup/isrc/{batch_body['isrcs'][9]}"):
+        assert kept.test_client().get(path).get_data() == plain.test_client().get(path).get_data()
+
+
+def test_a_tiny_store_still_gives_whole_answers(main_file, batch_body):
+    # Objects evicted while a request runs must not leave a bare row behind.
+    tiny = make_app(main_file, SHARED_OBJECTS_MB=0.005)
+    plain = make_app(main_file, SHARED_OBJECTS_MB=0)
+    for _ in range(3):
+        assert answer(tiny, batch_body)[1] == answer(plain, batch_body)[1]
+    store = tiny.extensions["shared_objects"]
+    assert store.size_bytes() <= store.max_bytes
+
+
+def test_changed_files_empty_the_store(catalogue_dir, tmp_path, batch_body):
+    for name in ("main_database.sqlite3", "track_files.sqlite3"):
+        shutil.copy(catalogue_dir / name, tmp_path / name)
+    main = tmp_path / "main_database.sqlite3"
+    app = make_app(main, SHARED_OBJECTS_MB=8)
+    answer(app, batch_body)
+    store = app.extensions["shared_objects"]
+    held = len(store)
+    assert held > 0
+    status = os.stat(main)
+    os.utime(main, ns=(status.st_atime_ns, status.st_mtime_ns + 1_000_000_000))
+    app.test_client().get("/lookup/track/0000000000000000000000")
+    assert len(store) == 0
+    answer(app, batch_body)
+    assert len(store) == held
