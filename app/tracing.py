@@ -39,7 +39,7 @@ def tracing_requested(environ):
 
 def start_span(span, environ):
     """Name the request's span after its route template; count SQL from here."""
-    g.tracing_sql_at_start = db.sql_usage()[0]
+    g.tracing_sql_at_start = db.sql_statements()
     if span.is_recording() and request.url_rule is not None:
         span.update_name(f"{request.method} {route_template()}")
 
@@ -49,7 +49,7 @@ def finish_span(span, status, response_headers):
     (the instrumentation sets Flask's ``<track_id>`` form after start_span)."""
     if span is None or not span.is_recording() or "tracing_sql_at_start" not in g:
         return
-    span.set_attribute(SQL_STATEMENTS_ATTRIBUTE, db.sql_usage()[0] - g.tracing_sql_at_start)
+    span.set_attribute(SQL_STATEMENTS_ATTRIBUTE, db.sql_statements() - g.tracing_sql_at_start)
     if request.url_rule is not None:
         span.set_attribute("http.route", route_template())
 

@@ -17,7 +17,10 @@ PROMQL_KEYWORDS = {"by", "without", "and", "or", "unless", "on", "ignoring"}
 # Labels Prometheus adds to every scraped series.
 SCRAPE_LABELS = {"instance", "job"}
 # The panels the issue asks for, each found by a word of its title.
-REQUIRED_PANELS = ("Requests per second", "Errors", "p50", "p95", "p99", "SQLite", "Rate-limit")
+REQUIRED_PANELS = (
+    "Requests per second", "Errors", "p50", "p95", "p99", "SQL statements", "Answer cache",
+    "Rate-limit",
+)
 
 
 def queries():
