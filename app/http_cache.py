@@ -44,7 +44,7 @@ def _request_key():
 
 
 def answer_early():
-    """Before the view: answer 304 or from the cache when the request allows it."""
+    """In place of the view: answer 304 or from the cache when the request allows it."""
     if request.method not in ("GET", "HEAD") or request.url_rule is None:
         return None
     if request.blueprint in NOT_KEPT:
@@ -112,7 +112,14 @@ def add_cache_headers(response):
 def init_app(app):
     app.extensions["answer_cache"] = AnswerCache(app.config["ANSWER_CACHE_MB"])
     app.extensions["cache_control"] = f"public, max-age={int(app.config['CACHE_MAX_AGE'])}"
-    # Registered after the rate limiter's hook, so a cached answer is still
-    # counted against the client's limit.
-    app.before_request(answer_early)
     app.after_request(add_cache_headers)
+    # Checked in place of the view, after every before_request hook: the
+    # rate limit still counts a kept answer, and a blueprint's own check
+    # (an access token) still refuses a request before it gets one.
+    view_dispatch = app.dispatch_request
+
+    def dispatch_request():
+        early = answer_early()
+        return view_dispatch() if early is None else early
+
+    app.dispatch_request = dispatch_request

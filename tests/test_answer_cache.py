@@ -5,6 +5,7 @@ import os
 import shutil
 
 import pytest
+from flask import request
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.support.inprocess import counting_statements
@@ -134,6 +135,26 @@ def test_if_none_match_star_is_304_only_where_an_answer_exists(cached_app, paths
         "/lookup/track/0000000000000000000000", headers={"If-None-Match": "*"}
     )
     assert missing.status_code == 404
+
+
+def test_a_blueprints_own_check_still_refuses_before_a_kept_answer(cached_app, paths):
+    # Like an access check a blueprint registers for its routes.
+    def refuse_without_pass():
+        if request.headers.get("X-Pass") != "yes":
+            return {"error": {"status": 401, "message": "no pass"}}, 401
+        return None
+
+    cached_app.before_request_funcs.setdefault("lookup", []).append(refuse_without_pass)
+    try:
+        client = cached_app.test_client()
+        assert client.get(paths[0], headers={"X-Pass": "yes"}).status_code == 200
+        assert client.get(paths[0]).status_code == 401
+        tag = client.get(paths[0], headers={"X-Pass": "yes"}).headers["ETag"]
+        assert client.get(paths[0], headers={"If-None-Match": tag}).status_code == 401
+        statements, kept = statements_and_answer(cached_app, paths[0], headers={"X-Pass": "yes"})
+        assert kept.status_code == 200 and statements == 0
+    finally:
+        cached_app.before_request_funcs["lookup"].remove(refuse_without_pass)
 
 
 def test_changed_files_empty_the_cache_and_change_the_tags(catalogue_dir, tmp_path, paths):
