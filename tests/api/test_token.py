@@ -41,3 +41,18 @@ def test_with_authentication_on_only_known_clients_get_tokens_and_v1_needs_one(m
     assert answer.status_code == 200
     # The native routes never ask for one.
     assert client.get(f"/lookup/artist/{artist_id}").status_code == 200
+
+
+def test_answers_kept_in_memory_or_tagged_never_skip_the_token_check(main_file, oracle):
+    # The answer cache and ETags known before SQL answer in place of the
+    # view; a /v1 answer kept for one client must not reach one without a token.
+    client = make_app(main_file, CLIENT_CREDENTIALS="known:s3cret", ANSWER_CACHE_MB=8).test_client()
+    issued = token(client, basic("known", "s3cret")).get_json()["access_token"]
+    artist_id = oracle.execute("SELECT id FROM artists LIMIT 1").fetchone()[0]
+    path = f"/v1/artists/{artist_id}"
+    kept = client.get(path, headers={"Authorization": f"Bearer {issued}"})
+    assert kept.status_code == 200
+    assert client.get(path, headers={"Authorization": f"Bearer {issued}"}).data == kept.data
+    assert_error(client.get(path), 401, "No token provided")
+    assert_error(client.get(path, headers={"If-None-Match": kept.headers["ETag"]}), 401,
+                 "No token provided")
