@@ -11,6 +11,7 @@ from tests.support.containers import CATALOGUE_FILES
 from tests.support.containers import readable_copy
 from tests.support.containers import remove_service_image
 from tests.support.containers import service_image
+from tests.support.servers import running_gunicorn
 
 HERE = Path(__file__).resolve().parent
 
@@ -39,3 +40,16 @@ def data_dir(catalogue_dir):
     folder = readable_copy(catalogue_dir, CATALOGUE_FILES)
     yield folder
     shutil.rmtree(folder)
+
+
+@pytest.fixture(scope="module")
+def spotify_server(main_file, index_file):
+    """gunicorn over the test catalogue and its search index, as the Spotify
+    clients' tests use it: no rate limit, a search limit no test reaches."""
+    with running_gunicorn({
+        "MUSIC_API_MAIN_DATABASE": main_file,
+        "MUSIC_API_SEARCH_DATABASE": index_file,
+        "MUSIC_API_RATELIMIT_ENABLED": "false",
+        "MUSIC_API_SEARCH_TIME_LIMIT_MS": "30000",
+    }, workers=2) as running:
+        yield running

@@ -16,24 +16,12 @@ import pytest
 from tests.support import spotify as expected
 from tests.support.audio import write_track
 from tests.support.servers import BIN
-from tests.support.servers import running_gunicorn
 
 SHIM_FOLDER = Path(__file__).resolve().parents[1] / "support" / "beetsplug"
 
 
-@pytest.fixture(scope="module")
-def server(main_file, index_file):
-    with running_gunicorn({
-        "MUSIC_API_MAIN_DATABASE": main_file,
-        "MUSIC_API_SEARCH_DATABASE": index_file,
-        "MUSIC_API_RATELIMIT_ENABLED": "false",
-        "MUSIC_API_SEARCH_TIME_LIMIT_MS": "30000",
-    }, workers=2) as running:
-        yield running
-
-
 @pytest.fixture()
-def beets(server, tmp_path):
+def beets(spotify_server, tmp_path):
     """Run ``beet`` with a fresh library configured for the service; return
     (run, library path)."""
     home = tmp_path / "beets"
@@ -45,7 +33,7 @@ library: {library}
 pluginpath: [{SHIM_FOLDER}]
 plugins: [musicapi, spotify]
 musicapi:
-  base_url: {server.base_url}
+  base_url: {spotify_server.base_url}
 import:
   copy: no
   write: no

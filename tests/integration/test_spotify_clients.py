@@ -8,37 +8,26 @@ import tekore
 from spotipy.oauth2 import SpotifyClientCredentials
 
 from tests.support import spotify as expected
-from tests.support.servers import running_gunicorn
 
 
 @pytest.fixture(scope="module")
-def server(main_file, index_file):
-    with running_gunicorn({
-        "MUSIC_API_MAIN_DATABASE": main_file,
-        "MUSIC_API_SEARCH_DATABASE": index_file,
-        "MUSIC_API_RATELIMIT_ENABLED": "false",
-        "MUSIC_API_SEARCH_TIME_LIMIT_MS": "30000",
-    }, workers=2) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def spotipy_client(server):
+def spotipy_client(spotify_server):
     # The README's lines: the token URL, then the API prefix.
     credentials = SpotifyClientCredentials(client_id="any-id", client_secret="any-secret")
-    credentials.OAUTH_TOKEN_URL = f"{server.base_url}/api/token"
+    credentials.OAUTH_TOKEN_URL = f"{spotify_server.base_url}/api/token"
     client = spotipy.Spotify(client_credentials_manager=credentials, retries=0, requests_timeout=30)
-    client.prefix = f"{server.base_url}/v1/"
+    client.prefix = f"{spotify_server.base_url}/v1/"
     yield client
     client._session.close()
     credentials._session.close()
 
 
 @pytest.fixture()
-def tekore_client(server, monkeypatch):
+def tekore_client(spotify_server, monkeypatch):
     # tekore keeps both addresses in module globals.
-    monkeypatch.setattr("tekore._client.base.prefix", f"{server.base_url}/v1/")
-    monkeypatch.setattr("tekore._auth.expiring.client.OAUTH_TOKEN_URL", f"{server.base_url}/api/token")
+    monkeypatch.setattr("tekore._client.base.prefix", f"{spotify_server.base_url}/v1/")
+    token_url = f"{spotify_server.base_url}/api/token"
+    monkeypatch.setattr("tekore._auth.expiring.client.OAUTH_TOKEN_URL", token_url)
     sender = tekore.SyncSender(httpx.Client(timeout=30))
     token = tekore.RefreshingCredentials("any-id", "any-secret", sender=sender).request_client_token()
     yield tekore.Spotify(token, sender=sender)
