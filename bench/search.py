@@ -123,13 +123,22 @@ def service(folder, index, workers):
 
 def time_queries(base, repeats):
     """Return {category: [(milliseconds, status), …]} over ``repeats`` rounds of QUERIES."""
+    paths = [
+        (category, f"/search/{kind}?" + urllib.parse.urlencode({"q": q, "limit": 20}))
+        for category, kind, q in QUERIES
+    ]
+    return time_paths(base, paths, repeats)
+
+
+def time_paths(base, paths, repeats):
+    """GET each (category, path) ``repeats`` times in turn; return
+    {category: [(milliseconds, status), …]}."""
     samples = {}
     for _ in range(repeats):
-        for category, kind, q in QUERIES:
-            url = f"{base}/search/{kind}?" + urllib.parse.urlencode({"q": q, "limit": 20})
+        for category, path in paths:
             started = time.perf_counter()
             try:
-                with urllib.request.urlopen(url, timeout=REQUEST_TIMEOUT_S) as answer:
+                with urllib.request.urlopen(base + path, timeout=REQUEST_TIMEOUT_S) as answer:
                     answer.read()
                     status = answer.status
             except urllib.error.HTTPError as error:

@@ -16,14 +16,13 @@ import argparse
 import datetime
 import os
 import sqlite3
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 
-from bench.search import REQUEST_TIMEOUT_S
 from bench.search import bench_dir
 from bench.search import percentiles
+from bench.search import time_paths
 from bench.search import write_block
 from tests.support.servers import running_gunicorn
 
@@ -67,20 +66,11 @@ def sample_queries(main_file):
 
 
 def time_queries(base, queries, repeats):
-    samples = {}
-    for _ in range(repeats):
-        for form, kind, q in queries:
-            url = f"{base}/v1/search?" + urllib.parse.urlencode({"q": q, "type": kind, "limit": 20})
-            started = time.perf_counter()
-            try:
-                with urllib.request.urlopen(url, timeout=REQUEST_TIMEOUT_S) as answer:
-                    answer.read()
-                    status = answer.status
-            except urllib.error.HTTPError as error:
-                error.read()
-                status = error.code
-            samples.setdefault(form, []).append(((time.perf_counter() - started) * 1000, status))
-    return samples
+    paths = [
+        (form, "/v1/search?" + urllib.parse.urlencode({"q": q, "type": kind, "limit": 20}))
+        for form, kind, q in queries
+    ]
+    return time_paths(base, paths, repeats)
 
 
 def markdown(tracks, seed, rows, repeats, count, load):
