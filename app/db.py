@@ -51,9 +51,9 @@ def sqlite_uri(path, *, immutable):
     return uri
 
 
-def open_read_only(path, *, immutable=True):
+def open_read_only(path, *, immutable=True, connection_class=apsw.Connection):
     """Open one file read-only through its URI: the only way a file is opened."""
-    return apsw.Connection(
+    return connection_class(
         sqlite_uri(path, immutable=immutable),
         flags=apsw.SQLITE_OPEN_READONLY | apsw.SQLITE_OPEN_URI,
     )
@@ -86,9 +86,8 @@ def open_catalogue(files, *, immutable, mmap_size, cache_size_kib):
 
     :param files: the :class:`app.files.ServedFiles`.
     """
-    connection = CatalogueConnection(
-        sqlite_uri(files.main, immutable=immutable),
-        flags=apsw.SQLITE_OPEN_READONLY | apsw.SQLITE_OPEN_URI,
+    connection = open_read_only(
+        files.main, immutable=immutable, connection_class=CatalogueConnection
     )
     connection.attached = frozenset(files)
     connection.index_parts = frozenset(files.contents.get("search", ()))
@@ -254,6 +253,14 @@ def start_request_clock():
     # its wait for a free thread included (app.arrival).
     g.request_arrived = arrival.take_ready_moment()
     g.sql_deadline = g.request_arrived + current_app.config["REQUEST_TIME_LIMIT_MS"] / 1000
+    g.sql_statements_at_start = sql_statements()
+
+
+def request_statements():
+    """Statements this thread's connections ran since the request started,
+    or None before its clock started (metrics and traces both report it)."""
+    started = g.get("sql_statements_at_start")
+    return None if started is None else sql_statements() - started
 
 
 # Errors that mean a file went missing or bad under the running server.

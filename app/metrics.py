@@ -86,14 +86,13 @@ def _registry():
 def start_request():
     IN_FLIGHT.inc()
     g.metrics_in_flight = True
-    g.sql_statements_at_start = db.sql_statements()
 
 
 def record_answer(response):
     route = route_template()
     REQUESTS.labels(route, request.method, str(response.status_code)).inc()
     LATENCY.labels(route).observe(time.perf_counter() - g.request_started)
-    SQL_STATEMENTS.labels(route).observe(db.sql_statements() - g.sql_statements_at_start)
+    SQL_STATEMENTS.labels(route).observe(db.request_statements())
     return response
 
 

@@ -14,11 +14,10 @@ and adds the SQL statements the request ran.
 
 import os
 
-from flask import g
 from flask import request
 
 from app import db
-from app.logs import route_template
+from app.routes import route_template
 
 SQL_STATEMENTS_ATTRIBUTE = "music_api.sql.statements"
 DEFAULT_SERVICE_NAME = "music-metadata-api"
@@ -38,8 +37,7 @@ def tracing_requested(environ):
 
 
 def start_span(span, environ):
-    """Name the request's span after its route template; count SQL from here."""
-    g.tracing_sql_at_start = db.sql_statements()
+    """Name the request's span after its route template."""
     if span.is_recording() and request.url_rule is not None:
         span.update_name(f"{request.method} {route_template()}")
 
@@ -47,9 +45,10 @@ def start_span(span, environ):
 def finish_span(span, status, response_headers):
     """Add the SQL statements run, and the route as logs and metrics write it
     (the instrumentation sets Flask's ``<track_id>`` form after start_span)."""
-    if span is None or not span.is_recording() or "tracing_sql_at_start" not in g:
+    statements = db.request_statements()
+    if span is None or not span.is_recording() or statements is None:
         return
-    span.set_attribute(SQL_STATEMENTS_ATTRIBUTE, db.sql_statements() - g.tracing_sql_at_start)
+    span.set_attribute(SQL_STATEMENTS_ATTRIBUTE, statements)
     if request.url_rule is not None:
         span.set_attribute("http.route", route_template())
 
