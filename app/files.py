@@ -16,6 +16,9 @@ from pathlib import Path
 import apsw
 
 from app.catalog import health as health_sql
+from app.db import AUDIO_FEATURES_SCHEMA
+from app.db import SEARCH_SCHEMA
+from app.db import TRACK_FILES_SCHEMA
 from app.db import read_only
 from app.index import meta as index_meta
 
@@ -69,18 +72,18 @@ CATALOGUE_FILES = (
     ),
     CatalogueFile(
         "track_files", "track_files database", "TRACK_FILES_DATABASE",
-        "track_files.sqlite3", "files",
+        "track_files.sqlite3", TRACK_FILES_SCHEMA,
         _schema_check("track_files.sql"), health_sql.TRACK_FILES_PROBE,
         when_absent="track_files fields are left out",
     ),
     CatalogueFile(
         "audio_features", "audio features database", "AUDIO_FEATURES_DATABASE",
-        "spotify_clean_audio_features.sqlite3", "features",
+        "spotify_clean_audio_features.sqlite3", AUDIO_FEATURES_SCHEMA,
         _schema_check("audio_features.sql"), health_sql.AUDIO_FEATURES_PROBE,
         when_absent="audio features are answered 403",
     ),
     CatalogueFile(
-        "search", "search index", "SEARCH_DATABASE", "search.sqlite3", "search",
+        "search", "search index", "SEARCH_DATABASE", "search.sqlite3", SEARCH_SCHEMA,
         lambda path, main: check_search_index(path, main), None,
         when_absent="search scans the main file under its time limit "
         "(build one with `music-metadata-api build-search-index`)",

@@ -19,12 +19,12 @@ from tqdm import tqdm
 from app.atomic import atomic_path
 from app.atomic import prepare_bulk_load
 from app.db import open_read_only
+from app.files import CATALOGUE_FILES_BY_NAME
 from app.files import check_schema
 from app.files import main_fingerprint
 from app.index import PARTS
 from app.index import meta
 
-DEFAULT_NAME = "search.sqlite3"
 # Rows written per transaction; also how often the progress bar moves.
 BATCH_ROWS = 10_000
 # SQLite page cache of the index being written, in KiB.
@@ -33,7 +33,7 @@ BUILD_CACHE_KIB = 64 * 1024
 
 def default_index_path(main_path):
     """Where the index lives unless MUSIC_API_SEARCH_DATABASE says otherwise."""
-    return Path(main_path).parent / DEFAULT_NAME
+    return Path(main_path).parent / CATALOGUE_FILES_BY_NAME["search"].default_name
 
 
 def build_search_index(main_path, index_path=None, *, progress=False):
