@@ -36,12 +36,12 @@ def serve(demo_folder):
     Settings come from the environment (MUSIC_API_*, WEB_CONCURRENCY,
     GUNICORN_*: see the README). The process becomes the gunicorn master.
     """
-    from app.config import DEFAULTS
+    from app.config import environment_setting
     from app.serve import BindError
     from app.serve import check_bind
     from app.serve import exec_gunicorn
 
-    bind = os.environ.get("MUSIC_API_BIND", DEFAULTS["BIND"])
+    bind = environment_setting("BIND")
     try:
         check_bind(bind)
     except BindError as error:
@@ -82,10 +82,10 @@ def generate(folder, tracks, seed):
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 def demo(folder):
     """Build the demo catalogue in FOLDER once, then print how to serve and use it."""
-    from app.config import DEFAULTS
+    from app.config import environment_setting
 
     main_file = _ensure_demo(folder)
-    bind = os.environ.get("MUSIC_API_BIND", DEFAULTS["BIND"])
+    bind = environment_setting("BIND")
     heading = (
         f"Demo catalogue ready in {folder}; serve it with `music-metadata-api serve --demo {folder}` "
         "(what `make run` does), then:"

@@ -6,6 +6,7 @@ arrives as the integer 500). ``tests/test_config.py`` fails when a setting
 here is missing from the README.
 """
 
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -177,3 +178,9 @@ SETTINGS = (
 )
 
 DEFAULTS = {setting.name: setting.default for setting in SETTINGS}
+
+
+def environment_setting(name):
+    """A setting as the environment gives it (``MUSIC_API_<name>``), else its
+    default: for what runs before the app is built (gunicorn, the CLI)."""
+    return os.environ.get(f"{ENV_PREFIX}_{name}", DEFAULTS[name])

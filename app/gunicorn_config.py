@@ -17,7 +17,7 @@ from pathlib import Path
 import gunicorn.http.message
 import gunicorn.util
 
-from app.config import DEFAULTS
+from app.config import environment_setting
 from app.gunicorn_errors import write_json_error
 from app.logs import logging_config
 
@@ -43,7 +43,7 @@ def _available_cores():
         return os.cpu_count() or 1
 
 
-bind = os.environ.get("MUSIC_API_BIND", DEFAULTS["BIND"])
+bind = environment_setting("BIND")
 workers = int(os.environ.get("WEB_CONCURRENCY", _available_cores()))
 # Chosen by measurement (docs/DEPLOYMENT.md): SQLite releases the GIL while it
 # reads, so a few threads per worker keep a core busy while another thread
@@ -70,7 +70,7 @@ max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", 2000))
 # instances on one host (two behind nginx, the tests) would fight over it,
 # and nothing here uses it.
 control_socket_disable = True
-logconfig_dict = logging_config(os.environ.get("MUSIC_API_LOG_LEVEL", "INFO"))
+logconfig_dict = logging_config(environment_setting("LOG_LEVEL"))
 
 # prometheus_client's multiprocess mode must know its folder before the app
 # (and prometheus_client) is imported; gunicorn reads this file first. A
