@@ -118,7 +118,7 @@ def tracks_by_rowid(connection, rowids, *, credits_fallback=False):
     return _load(connection, rows, credits_fallback=credits_fallback)
 
 
-def tracks_by_isrc(connection, isrcs, already_dumped=None, *, credits_fallback=False):
+def tracks_by_isrc(connection, isrcs, already_dumped=None):
     """Return {isrc: [track, …]} most popular first; ISRCs with no track are absent.
 
     :param already_dumped: see :func:`_load`.
@@ -126,7 +126,7 @@ def tracks_by_isrc(connection, isrcs, already_dumped=None, *, credits_fallback=F
     by_isrc = {}
     for track in _load(
         connection, connection.execute(TRACKS_BY_ISRC, (key_list(isrcs),)),
-        already_dumped=already_dumped, credits_fallback=credits_fallback,
+        already_dumped=already_dumped,
     ):
         by_isrc.setdefault(track["external_id_isrc"], []).append(track)
     return by_isrc
