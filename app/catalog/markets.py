@@ -17,7 +17,7 @@ SELECT rowid, available_markets FROM available_markets
 WHERE rowid IN (SELECT value FROM json_each(?))
 """
 INDEXED_MARKETS = f"SELECT code FROM {SEARCH_SCHEMA}.markets ORDER BY code"
-MARKET_LISTS = "SELECT available_markets FROM available_markets"
+MARKET_LISTS = "SELECT available_markets FROM main.available_markets"
 
 # The snapshot's row for releases sold nowhere; it names no country.
 NOWHERE = "unavailable"
@@ -55,6 +55,12 @@ def all_market_codes(connection):
     """Return every market code, sorted."""
     if PART in connection.index_parts:
         return [code for (code,) in connection.execute(INDEXED_MARKETS)]
+    return scanned_market_codes(connection)
+
+
+def scanned_market_codes(connection):
+    """Every market code, sorted, read from each available_markets row (the
+    index's markets part is built this way)."""
     codes = set()
     for (text,) in connection.execute(MARKET_LISTS):
         codes.update(market_codes(text))
