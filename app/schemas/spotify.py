@@ -11,7 +11,6 @@ a field is only added here when Spotify's own object has it.
 
 from marshmallow import fields
 
-from app.public_urls import public_url
 from app.schemas.dump import DumpedOnce
 from app.schemas.dump import RowSchema
 from app.schemas.fields import IntegerBoolean
@@ -20,10 +19,10 @@ from app.schemas.fields import OptionalIntegerBoolean
 from app.schemas.fields import OptionalString
 from app.schemas.objects import ImageSchema
 from app.schemas.spotify_fields import PRECISIONS
+from app.schemas.spotify_fields import AnalysisHref
 from app.schemas.spotify_fields import Copyrights
 from app.schemas.spotify_fields import CountryCodes
 from app.schemas.spotify_fields import ExternalUrls
-from app.schemas.spotify_fields import FromIdBuilt
 from app.schemas.spotify_fields import ReleaseDate
 from app.schemas.spotify_fields import ReleaseDatePrecision
 from app.schemas.spotify_fields import ServiceHref
@@ -199,8 +198,7 @@ class AudioFeaturesSchema(RowSchema):
     """Spotify's AudioFeaturesObject: its 18 fields, from one audio features row."""
 
     acousticness = fields.Float(required=True)
-    analysis_url = FromIdBuilt(lambda track_id: public_url(f"/v1/audio-analysis/{track_id}"),
-                               required=True)
+    analysis_url = AnalysisHref("track", key="track_id", required=True)
     danceability = fields.Float(required=True)
     duration_ms = fields.Integer(required=True)
     energy = fields.Float(required=True)
@@ -214,10 +212,10 @@ class AudioFeaturesSchema(RowSchema):
     # Stored as REAL or, for whole numbers, INTEGER: a float either way.
     tempo = fields.Float(required=True)
     time_signature = fields.Integer(required=True)
-    track_href = FromIdBuilt(lambda track_id: public_url(f"/v1/tracks/{track_id}"), required=True)
+    track_href = ServiceHref("track", key="track_id", required=True)
     type = fields.Constant("audio_features", required=True,
                            metadata={"type": "string", "enum": ["audio_features"]})
-    uri = FromIdBuilt(lambda track_id: f"spotify:track:{track_id}", required=True)
+    uri = SpotifyUri("track", key="track_id", required=True)
     valence = fields.Float(required=True)
 
 

@@ -28,16 +28,19 @@ def release(stored):
 
 
 class FromId(fields.String):
-    """A string built from the row's ``id``: the field has no key of its own."""
+    """A string built from the row's ``id`` (or the id under ``key``: an
+    audio features row names its track by ``track_id``); the field has no
+    key of its own."""
 
     _CHECK_ATTRIBUTE = False
 
-    def __init__(self, kind, **kwargs):
+    def __init__(self, kind, key="id", **kwargs):
         self.kind = kind
+        self.key = key
         super().__init__(**kwargs)
 
     def _serialize(self, value, attr, obj, **kwargs):
-        return self.build(obj["id"])
+        return self.build(obj[self.key])
 
 
 class SpotifyUri(FromId):
@@ -52,18 +55,11 @@ class ServiceHref(FromId):
         return public_url(f"/v1/{self.kind}s/{spotify_id}")
 
 
-class FromIdBuilt(fields.String):
-    """A string built from the row's ``track_id`` by ``build`` (an audio
-    features row names its track so)."""
+class AnalysisHref(FromId):
+    """Where Spotify's audio analysis of the track would be on this service."""
 
-    _CHECK_ATTRIBUTE = False
-
-    def __init__(self, build, **kwargs):
-        self.build = build
-        super().__init__(**kwargs)
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return self.build(obj["track_id"])
+    def build(self, spotify_id):
+        return public_url(f"/v1/audio-analysis/{spotify_id}")
 
 
 class ExternalUrls(fields.Dict):
