@@ -11,7 +11,6 @@ from app.schemas.requests import AlbumGroups
 from app.schemas.requests import QueryArguments
 from app.schemas.requests import WholeNumber
 from app.validation import SPOTIFY_ID_PATTERN
-from app.validation import SPOTIFY_ID_REGEX
 
 INVALID_ID = "invalid id"
 TOO_MANY_IDS = "too many ids requested"
@@ -144,9 +143,6 @@ class SpotifySearchArguments(QueryArguments):
     offset = WholeNumber(0, SEARCH_MAX_OFFSET, load_default=0)
     market = _market()
 
-
-SPOTIFY_ID_PATH = fields.String(required=True, metadata={
-    "pattern": SPOTIFY_ID_REGEX, "description": "Spotify id: 22 characters of [0-9A-Za-z]"})
 
 class SeveralAudioFeaturesArguments(QueryArguments):
     ids = IdList(100, required=True, error_messages={"required": INVALID_ID})
