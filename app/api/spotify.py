@@ -58,11 +58,11 @@ def add_markets(connection, tracks=(), albums=(), market=None):
             track["is_playable"] = market in track["available_markets"]
 
 
-def album_tracks_page(album, tracks, total, limit, offset, market):
+def album_tracks_page(album_id, tracks, total, limit, offset, market):
     """The paging object of an album's tracks (its own route's links)."""
     kept = {"market": market} if market else {}
     return offset_page(
-        tracks, path=f"/v1/albums/{album['id']}/tracks", arguments=kept,
+        tracks, path=f"/v1/albums/{album_id}/tracks", arguments=kept,
         limit=limit, offset=offset, total=total,
     )
 
@@ -77,7 +77,7 @@ def whole_albums(connection, ids, market):
     add_markets(connection, page_tracks, found.values(), market)
     for album in found.values():
         album["tracks"] = album_tracks_page(
-            album, pages.get(album["rowid"], []), totals.get(album["rowid"], 0),
+            album["id"], pages.get(album["rowid"], []), totals.get(album["rowid"], 0),
             ALBUM_TRACKS_EMBEDDED, 0, market,
         )
     return found
@@ -131,7 +131,7 @@ def album_tracks(id):
     pages, totals = tracks_sql.album_track_pages(connection, [album_rowid], limit, offset)
     tracks = pages.get(album_rowid, [])
     add_markets(connection, tracks, market=market)
-    page = album_tracks_page({"id": album_id}, tracks, totals.get(album_rowid, 0),
+    page = album_tracks_page(album_id, tracks, totals.get(album_rowid, 0),
                              limit, offset, market)
     return jsonify(objects.simplified_track_paging_schema.dump(page))
 
