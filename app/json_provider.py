@@ -19,19 +19,10 @@ the stdlib's text.
 
 import json
 
-import orjson
 from flask.json.provider import DefaultJSONProvider
 
 from app.schemas.dump import EncodedObject
-from app.schemas.dump import embed_encoded
-
-# Types orjson would write its own way are handed back to us, so the
-# stdlib (with Flask's own rules for them) writes the whole answer.
-ORJSON_OPTIONS = (
-    orjson.OPT_PASSTHROUGH_DATACLASS
-    | orjson.OPT_PASSTHROUGH_DATETIME
-    | orjson.OPT_PASSTHROUGH_SUBCLASS
-)
+from app.schemas.dump import orjson_or_none
 
 
 def _stdlib_default(obj):
@@ -50,15 +41,9 @@ class FastJSONProvider(DefaultJSONProvider):
     def response(self, *args, **kwargs):
         obj = self._prepare_response_obj(args, kwargs)
         if self.compact and not self.sort_keys and not self.ensure_ascii:
-            encoded = _orjson_or_none(obj)
+            encoded = orjson_or_none(obj)
             if encoded is not None:
                 # Flask ends every JSON answer with a newline.
                 return self._app.response_class(encoded + b"\n", mimetype=self.mimetype)
         return super().response(obj)
 
-
-def _orjson_or_none(obj):
-    try:
-        return orjson.dumps(obj, default=embed_encoded, option=ORJSON_OPTIONS)
-    except orjson.JSONEncodeError:
-        return None

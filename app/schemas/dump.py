@@ -45,6 +45,24 @@ def embed_encoded(obj):
     raise TypeError
 
 
+# Types orjson would write unlike the stdlib are handed back, so nothing
+# written by orjson differs from what the stdlib encoder would write.
+ORJSON_OPTIONS = (
+    orjson.OPT_PASSTHROUGH_DATACLASS
+    | orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_SUBCLASS
+)
+
+
+def orjson_or_none(obj):
+    """``obj`` encoded by orjson, kept objects embedded; None where orjson
+    would write it differently from the stdlib (the caller falls back)."""
+    try:
+        return orjson.dumps(obj, default=embed_encoded, option=ORJSON_OPTIONS)
+    except orjson.JSONEncodeError:
+        return None
+
+
 class _KeptObjects:
     """One request's view of a worker's store of encoded objects, keyed by
     (schema class, rowid). What :func:`kept_rowids` reported as held is
@@ -239,13 +257,10 @@ class DumpedOnce(fields.Nested):
         encoded = kept.get(key)
         if encoded is None:
             dumped = super()._serialize(nested_obj, attr, obj, **kwargs)
-            try:
-                # OPT_PASSTHROUGH_SUBCLASS: what orjson would write unlike
-                # the stdlib (app.json_provider) is not kept, only dumped.
-                encoded = EncodedObject(orjson.dumps(
-                    dumped, default=embed_encoded, option=orjson.OPT_PASSTHROUGH_SUBCLASS
-                ))
-            except orjson.JSONEncodeError:
+            json_bytes = orjson_or_none(dumped)
+            if json_bytes is None:
+                # What orjson would write unlike the stdlib is not kept, only dumped.
                 return dumped
+            encoded = EncodedObject(json_bytes)
             kept.put(key, encoded)
         return encoded
