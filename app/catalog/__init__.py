@@ -21,6 +21,12 @@ def key_list(keys):
     return orjson.dumps(list(keys)).decode()
 
 
+def columns(table, names):
+    """The select list ``table.name, …`` of ``names``, so a row's keys and its
+    columns are written once."""
+    return ", ".join(f"{table}.{name}" for name in names)
+
+
 def rows_as_dicts(cursor, names):
     """Yield each row of ``cursor`` as a dict keyed by ``names``."""
     for row in cursor:

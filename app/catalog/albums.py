@@ -1,6 +1,7 @@
 """Albums: rows, images and artist credits."""
 
 from app.catalog import artists as artists_sql
+from app.catalog import columns
 from app.catalog import credited
 from app.catalog import group_distinct
 from app.catalog import group_images
@@ -12,12 +13,7 @@ ALBUM_FIELDS = (
     "release_date_precision", "external_id_upc", "total_tracks", "copyright_c", "copyright_p",
     "popularity", "available_markets_rowid", "external_id_amgid",
 )
-ALBUM_COLUMNS = """
-    albums.rowid, albums.id, albums.name, albums.album_type, albums.label,
-    albums.release_date, albums.release_date_precision, albums.external_id_upc,
-    albums.total_tracks, albums.copyright_c, albums.copyright_p,
-    albums.popularity, albums.available_markets_rowid, albums.external_id_amgid
-"""
+ALBUM_COLUMNS = columns("albums", ALBUM_FIELDS)
 
 ALBUMS_BY_ID = f"""
 SELECT {ALBUM_COLUMNS} FROM albums

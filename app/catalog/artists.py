@@ -1,15 +1,13 @@
 """Artists: rows, genres and images, loaded for many artists at a time."""
 
+from app.catalog import columns
 from app.catalog import group_distinct
 from app.catalog import group_images
 from app.catalog import key_list
 from app.catalog import rows_as_dicts
 
 ARTIST_FIELDS = ("rowid", "id", "name", "followers_total", "popularity")
-ARTIST_COLUMNS = """
-    artists.rowid, artists.id, artists.name,
-    artists.followers_total, artists.popularity
-"""
+ARTIST_COLUMNS = columns("artists", ARTIST_FIELDS)
 
 ARTISTS_BY_ROWID = f"""
 SELECT {ARTIST_COLUMNS} FROM artists

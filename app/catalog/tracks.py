@@ -4,6 +4,7 @@ cannot be shown whole, so the join leaves it out."""
 from app import db
 from app.catalog import albums as albums_sql
 from app.catalog import artists as artists_sql
+from app.catalog import columns
 from app.catalog import credited
 from app.catalog import group_distinct
 from app.catalog import key_list
@@ -12,12 +13,7 @@ TRACK_FIELDS = (
     "rowid", "id", "name", "external_id_isrc", "duration_ms", "explicit", "track_number",
     "disc_number", "popularity", "preview_url", "available_markets_rowid",
 )
-TRACK_COLUMNS = """
-    tracks.rowid, tracks.id, tracks.name, tracks.external_id_isrc,
-    tracks.duration_ms, tracks.explicit, tracks.track_number,
-    tracks.disc_number, tracks.popularity, tracks.preview_url,
-    tracks.available_markets_rowid
-"""
+TRACK_COLUMNS = columns("tracks", TRACK_FIELDS)
 ALBUM_JOIN = "JOIN albums ON albums.rowid = tracks.album_rowid"
 SELECT_TRACKS = f"""
 SELECT {TRACK_COLUMNS}, {albums_sql.ALBUM_COLUMNS}
@@ -88,15 +84,14 @@ WHERE track_rowid IN (SELECT value FROM json_each(?))
 ORDER BY track_rowid, rowid
 """
 
-FILES = f"""
-SELECT track_id, original_title, version_title, has_lyrics,
-       language_of_performance, artist_roles
-FROM {db.TRACK_FILES_SCHEMA}.track_files
-WHERE track_id IN (SELECT value FROM json_each(?))
-"""
 FILE_FIELDS = (
     "original_title", "version_title", "has_lyrics", "language_of_performance", "artist_roles",
 )
+FILES = f"""
+SELECT track_id, {", ".join(FILE_FIELDS)}
+FROM {db.TRACK_FILES_SCHEMA}.track_files
+WHERE track_id IN (SELECT value FROM json_each(?))
+"""
 
 
 def tracks_by_id(connection, ids, already_dumped=None, *, credits_fallback=False):
