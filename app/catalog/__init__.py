@@ -43,11 +43,45 @@ def group_distinct(pairs):
     return groups
 
 
-def group_images(rows):
-    """Group (owner rowid, url, width, height) rows into {owner rowid: [image, …]}."""
+def image_lists(table, owner):
+    """The statement giving the images of the owners in its one parameter
+    (a :func:`key_list`) from ``table`` (its owner's rowid in ``owner``).
+
+    The data holds duplicated image sets: each distinct image once, widest
+    first. Most owners' images come back as one row holding them as a JSON
+    array, which SQLite writes byte for byte as the answer's encoder would
+    for text urls and integer sizes (tests/catalog/test_image_lists.py); an
+    owner with any other value (a size stored as text or REAL) comes back
+    as one row per image, for the schemas to shape as they always did.
+    """
+    return f"""
+WITH found AS MATERIALIZED (
+    SELECT DISTINCT {owner} AS owner, url, width, height FROM {table}
+    WHERE {owner} IN (SELECT value FROM json_each(?))
+), odd AS MATERIALIZED (
+    SELECT DISTINCT owner FROM found
+    WHERE typeof(url) <> 'text' OR typeof(width) <> 'integer' OR typeof(height) <> 'integer'
+)
+SELECT owner, json_group_array(json_object('url', url, 'width', width, 'height', height)
+                               ORDER BY width DESC, height DESC, url),
+       NULL, NULL, NULL
+FROM found WHERE owner NOT IN odd GROUP BY owner
+UNION ALL
+SELECT owner, NULL, url, width, height FROM found WHERE owner IN odd
+ORDER BY 1, 4 DESC, 5 DESC, 3
+"""
+
+
+def group_image_lists(rows):
+    """Group the rows of an :func:`image_lists` statement into {owner rowid:
+    images}: an :class:`orjson.Fragment` where SQLite wrote them, else a
+    list of image rows (dicts)."""
     images = {}
-    for owner_rowid, url, width, height in rows:
-        images.setdefault(owner_rowid, []).append({"url": url, "width": width, "height": height})
+    for owner_rowid, encoded, url, width, height in rows:
+        if encoded is not None:
+            images[owner_rowid] = orjson.Fragment(encoded)
+        else:
+            images.setdefault(owner_rowid, []).append({"url": url, "width": width, "height": height})
     return images
 
 

@@ -18,6 +18,8 @@ from marshmallow import missing
 from marshmallow.decorators import POST_DUMP
 from marshmallow.decorators import PRE_DUMP
 
+from app.encoded_json import orjson_or_none
+
 # What one top-level dump has already made of each shared object:
 # {(schema class, id(object)): (object, dumped)}. None outside a dump.
 _dumped_once = contextvars.ContextVar("dumped_once", default=None)
@@ -27,76 +29,55 @@ _dumped_once = contextvars.ContextVar("dumped_once", default=None)
 _kept_objects = contextvars.ContextVar("kept_objects", default=None)
 
 
-class EncodedObject:
-    """A dumped object already encoded as JSON, for the JSON provider to
-    embed as it is (``fragment``) or, on its stdlib path, to decode (``json``)."""
-
-    __slots__ = ("json", "fragment")
-
-    def __init__(self, encoded):
-        self.json = encoded
-        self.fragment = orjson.Fragment(encoded)
-
-
-def embed_encoded(obj):
-    """orjson's ``default``: write an :class:`EncodedObject` as it is."""
-    if type(obj) is EncodedObject:
-        return obj.fragment
-    raise TypeError
-
-
-# Types orjson would write unlike the stdlib are handed back, so nothing
-# written by orjson differs from what the stdlib encoder would write.
-ORJSON_OPTIONS = (
-    orjson.OPT_PASSTHROUGH_DATACLASS
-    | orjson.OPT_PASSTHROUGH_DATETIME
-    | orjson.OPT_PASSTHROUGH_SUBCLASS
-)
-
-
-def orjson_or_none(obj):
-    """``obj`` encoded by orjson, kept objects embedded; None where orjson
-    would write it differently from the stdlib (the caller falls back)."""
-    try:
-        return orjson.dumps(obj, default=embed_encoded, option=ORJSON_OPTIONS)
-    except orjson.JSONEncodeError:
-        return None
-
-
 class _KeptObjects:
     """One request's view of a worker's store of encoded objects, keyed by
     (schema class, rowid). What :func:`kept_rowids` reported as held is
     pinned here for the request, so the store evicting it meanwhile cannot
-    leave a dump with a row that was not loaded whole."""
+    leave a dump with a row that was not loaded whole. The store is asked
+    and fed in bulk (one lock each way): what a request makes goes there
+    when it ends."""
 
     def __init__(self, store, fingerprint):
         self.store = store
         self.fingerprint = fingerprint
+        # Every key asked about: its kept object, or None when not held.
         self.pinned = {}
+        self.made = {}
 
     def holding(self, schema, rowids):
-        held = set()
-        for rowid in rowids:
-            encoded = self.store.get((schema, rowid))
-            if encoded is not None:
-                self.pinned[(schema, rowid)] = encoded
-                held.add(rowid)
-        return held
+        keys = [(schema, rowid) for rowid in rowids]
+        held = self.store.get_many(keys)
+        self.pinned.update(dict.fromkeys(keys))
+        self.pinned.update(held)
+        return {rowid for _, rowid in held}
 
     def get(self, key):
-        return self.pinned.get(key) or self.store.get(key)
+        encoded = self.pinned.get(key)
+        if encoded is None and key in self.made:
+            encoded = self.made[key][0]
+        if encoded is None and key not in self.pinned:
+            encoded = self.store.get(key)
+        return encoded
 
-    def put(self, key, encoded):
-        self.store.put(key, encoded, self.fingerprint)
+    def put(self, key, fragment, size):
+        self.made[key] = (fragment, size)
+
+    def keep_made(self):
+        if self.made:
+            self.store.put_many(self.made, self.fingerprint)
 
 
 def keep_shared_objects(store, fingerprint=None):
     """Until called again (with None), dumps in this context take shared
     objects (albums, artists) from ``store`` and put the ones they make
-    there, encoded: a :class:`app.worker_memory.KeptWhileFilesLast` over
-    catalogue rows that cannot change while it is in use; ``fingerprint``
-    names the files the request reads. A dump then holds
-    :class:`EncodedObject` values, which only the app's JSON provider writes."""
+    there, encoded, when called again: a
+    :class:`app.shared_objects.SharedObjectStore` over catalogue rows that
+    cannot change while it is in use; ``fingerprint`` names the files the
+    request reads. A dump then holds :class:`orjson.Fragment` values, which
+    only the app's JSON provider writes."""
+    previous = _kept_objects.get()
+    if previous is not None:
+        previous.keep_made()
     _kept_objects.set(None if store is None else _KeptObjects(store, fingerprint))
 
 
@@ -188,7 +169,8 @@ def _row_plan(dump_fields):
 
 
 class _RowList:
-    """A list of plain nested rows (images): each item handed straight to
+    """A list of plain nested rows (images), or that list already encoded
+    (an :class:`orjson.Fragment`, embedded as it is): each row handed straight to
     the nested schema's ``_serialize``, not through ``Nested._serialize`` and
     ``Schema.dump`` (which only add hook checks the schema does not need).
     It stands in for the field on the plan's direct path."""
@@ -212,6 +194,9 @@ class _RowList:
     def _serialize(self, value, attr, obj):
         if value is None:
             return None
+        if type(value) is orjson.Fragment:
+            # SQLite wrote the list already (app.catalog.image_lists).
+            return value
         serialize = self.schema._serialize
         return [None if item is None else serialize(item) for item in value]
 
@@ -261,6 +246,6 @@ class DumpedOnce(fields.Nested):
             if json_bytes is None:
                 # What orjson would write unlike the stdlib is not kept, only dumped.
                 return dumped
-            encoded = EncodedObject(json_bytes)
-            kept.put(key, encoded)
+            encoded = orjson.Fragment(json_bytes)
+            kept.put(key, encoded, len(json_bytes))
         return encoded
