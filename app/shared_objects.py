@@ -13,10 +13,10 @@ from collections import OrderedDict
 from flask import current_app
 
 from app import db
-from app.schemas.dump import keep_shared_objects
-from app.schemas.dump import kept_rowids
 from app.schemas.objects import AlbumSchema
 from app.schemas.objects import ArtistSchema
+from app.schemas.shared import keep_shared_objects
+from app.schemas.shared import kept_rowids
 from app.worker_memory import KeptWhileFilesLast
 
 # What an entry costs a worker beyond its JSON, as measured in a serving

@@ -54,20 +54,18 @@ def image_lists(table, owner):
     owner with any other value (a size stored as text or REAL) comes back
     as one row per image, for the schemas to shape as they always did.
     """
+    plain = "typeof({0}url) = 'text' AND typeof({0}width) = 'integer' AND typeof({0}height) = 'integer'"
     return f"""
-WITH found AS MATERIALIZED (
-    SELECT DISTINCT {owner} AS owner, url, width, height FROM {table}
-    WHERE {owner} IN (SELECT value FROM json_each(?))
-), odd AS MATERIALIZED (
-    SELECT DISTINCT owner FROM found
-    WHERE typeof(url) <> 'text' OR typeof(width) <> 'integer' OR typeof(height) <> 'integer'
-)
-SELECT owner, json_group_array(json_object('url', url, 'width', width, 'height', height)
-                               ORDER BY width DESC, height DESC, url),
+SELECT {owner}, json_group_array(json_object('url', url, 'width', width, 'height', height)
+                                 ORDER BY width DESC, height DESC, url),
        NULL, NULL, NULL
-FROM found WHERE owner NOT IN odd GROUP BY owner
+FROM (SELECT DISTINCT {owner}, url, width, height FROM {table}
+      WHERE {owner} IN (SELECT value FROM json_each(?1)))
+GROUP BY {owner} HAVING min({plain.format("")})
 UNION ALL
-SELECT owner, NULL, url, width, height FROM found WHERE owner IN odd
+SELECT DISTINCT wanted.value, NULL, url, width, height
+FROM json_each(?1) AS wanted JOIN {table} ON {table}.{owner} = wanted.value
+WHERE EXISTS (SELECT 1 FROM {table} AS odd WHERE odd.{owner} = wanted.value AND NOT ({plain.format("odd.")}))
 ORDER BY 1, 4 DESC, 5 DESC, 3
 """
 
