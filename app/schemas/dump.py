@@ -56,26 +56,54 @@ class RowSchema(Schema):
             return [self._serialize(item) for item in obj]
         if type(obj) is not dict:
             return super()._serialize(obj)
-        plan = self.__dict__.get("_row_plan")
-        if plan is None:
-            plan = self._row_plan = _row_plan(self.dump_fields)
-        dumped = {}
-        for name, key, field, direct, unchanged_type, omit_when in plan:
-            if direct:
-                value = obj.get(name, missing)
-                if value is missing:
-                    continue
-                if type(value) is not unchanged_type:
-                    value = field._serialize(value, name, obj)
-                # Only falsy values are ever omitted (None, '', [], {}).
-                if omit_when is not None and not value and value in omit_when:
-                    continue
+        return self.row_dumper()(obj)
+
+    def row_dumper(self):
+        """The function that dumps one row (a dict) as this schema does."""
+        dump_row = self.__dict__.get("_dump_row")
+        if dump_row is None:
+            plan = _row_plan(self.dump_fields)
+            dump_row = self._dump_row = _written_out(plan, self.get_attribute)
+        return dump_row
+
+
+def _written_out(plan, get_attribute):
+    """The plan as one function, each field's steps written out in order.
+
+    A loop over the plan spent as long unpacking and testing each step as
+    it did on the field itself (a batch dumps some 20,000 fields); written
+    out, each field costs only its own checks. The source is made of the
+    plan's names and keys as literals; the fields are passed in by name.
+    """
+    namespace = {"missing": missing, "get_attribute": get_attribute}
+    lines = ["def dump_row(row):", "    dumped = {}"]
+    for number, step in enumerate(plan):
+        namespace[f"field_{number}"] = step.field
+        namespace[f"serialize_{number}"] = step.field._serialize
+        name, key = repr(step.name), repr(step.key)
+        if step.direct:
+            lines.append(f"    value = row.get({name}, missing)")
+            lines.append("    if value is not missing:")
+            call = f"value = serialize_{number}(value, {name}, row)"
+            if step.unchanged_type is not None:
+                namespace[f"unchanged_{number}"] = step.unchanged_type
+                lines.append(f"        if type(value) is not unchanged_{number}:")
+                lines.append(f"            {call}")
             else:
-                value = field.serialize(name, obj, accessor=self.get_attribute)
-                if value is missing:
-                    continue
-            dumped[key] = value
-        return dumped
+                lines.append(f"        {call}")
+        else:
+            lines.append(f"    value = field_{number}.serialize({name}, row, accessor=get_attribute)")
+            lines.append("    if value is not missing:")
+        if step.omit_when is not None and step.direct:
+            namespace[f"omitted_{number}"] = step.omit_when
+            # Only falsy values are ever omitted (None, '', [], {}).
+            lines.append(f"        if value or value not in omitted_{number}:")
+            lines.append(f"            dumped[{key}] = value")
+        else:
+            lines.append(f"        dumped[{key}] = value")
+    lines.append("    return dumped")
+    exec("\n".join(lines), namespace)  # noqa: S102 - source built from the plan above
+    return namespace["dump_row"]
 
 
 class _Step(NamedTuple):
@@ -144,6 +172,8 @@ class _RowObject:
         self.schema = schema
 
     def _serialize(self, value, attr, obj):
+        if type(value) is dict:
+            return self.schema.row_dumper()(value)
         return None if value is None else self.schema._serialize(value)
 
 

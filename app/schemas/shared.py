@@ -102,7 +102,7 @@ class DumpedOnce(fields.Nested):
         if schema is None:
             schema = self._row_schema = nested_row_schema(self) or False
         if schema and type(nested_obj) is dict:
-            return schema._serialize(nested_obj)
+            return schema.row_dumper()(nested_obj)
         return super()._serialize(nested_obj, attr, obj, **kwargs)
 
     def _kept_or_dumped(self, nested_obj, attr, obj, **kwargs):
