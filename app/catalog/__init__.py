@@ -45,42 +45,65 @@ def group_distinct(pairs):
 
 def image_lists(table, owner):
     """The statement giving the images of the owners in its one parameter
-    (a :func:`key_list`) from ``table`` (its owner's rowid in ``owner``).
+    (a :func:`key_list`) from ``table`` (its owner's rowid in ``owner``):
+    one row per owner, (owner rowid, its images as a JSON array, whether
+    every value is plain).
 
     The data holds duplicated image sets: each distinct image once, widest
-    first. Most owners' images come back as one row holding them as a JSON
-    array, which SQLite writes byte for byte as the answer's encoder would
-    for text urls and integer sizes (tests/catalog/test_image_lists.py); an
-    owner with any other value (a size stored as text or REAL) comes back
-    as one row per image, for the schemas to shape as they always did.
+    first. An image of text url and integer sizes is written as the JSON
+    object the answer's encoder would write, byte for byte
+    (tests/catalog/test_image_lists.py), so an owner whose images are all
+    plain is answered with SQLite's text as it is. Any other image (a size
+    stored as text or REAL) is written as its values as stored
+    (:func:`_stored_value`), for the schemas to shape as they always did.
     """
-    plain = "typeof({0}url) = 'text' AND typeof({0}width) = 'integer' AND typeof({0}height) = 'integer'"
+    plain = "typeof(url) = 'text' AND typeof(width) = 'integer' AND typeof(height) = 'integer'"
+    stored = ", ".join(
+        f"typeof({column}), CASE typeof({column}) WHEN 'real' THEN quote({column}) "
+        f"WHEN 'blob' THEN hex({column}) ELSE {column} END"
+        for column in ("url", "width", "height")
+    )
     return f"""
-SELECT {owner}, json_group_array(json_object('url', url, 'width', width, 'height', height)
-                                 ORDER BY width DESC, height DESC, url),
-       NULL, NULL, NULL
+SELECT {owner},
+       json_group_array(CASE WHEN {plain} THEN json_object('url', url, 'width', width, 'height', height)
+                        ELSE json_array({stored}) END
+                        ORDER BY width DESC, height DESC, url),
+       min({plain})
 FROM (SELECT DISTINCT {owner}, url, width, height FROM {table}
-      WHERE {owner} IN (SELECT value FROM json_each(?1)))
-GROUP BY {owner} HAVING min({plain.format("")})
-UNION ALL
-SELECT DISTINCT wanted.value, NULL, url, width, height
-FROM json_each(?1) AS wanted JOIN {table} ON {table}.{owner} = wanted.value
-WHERE EXISTS (SELECT 1 FROM {table} AS odd WHERE odd.{owner} = wanted.value AND NOT ({plain.format("odd.")}))
-ORDER BY 1, 4 DESC, 5 DESC, 3
+      WHERE {owner} IN (SELECT value FROM json_each(?)))
+GROUP BY {owner}
 """
 
 
 def group_image_lists(rows):
-    """Group the rows of an :func:`image_lists` statement into {owner rowid:
-    images}: an :class:`orjson.Fragment` where SQLite wrote them, else a
-    list of image rows (dicts)."""
+    """{owner rowid: images} from the rows of an :func:`image_lists`
+    statement: an :class:`orjson.Fragment` of SQLite's text where every
+    value is plain, else a list of image rows (dicts)."""
     images = {}
-    for owner_rowid, encoded, url, width, height in rows:
-        if encoded is not None:
+    for owner_rowid, encoded, plain in rows:
+        if plain:
             images[owner_rowid] = orjson.Fragment(encoded)
         else:
-            images.setdefault(owner_rowid, []).append({"url": url, "width": width, "height": height})
+            images[owner_rowid] = [_image_row(image) for image in orjson.loads(encoded)]
     return images
+
+
+def _image_row(image):
+    if type(image) is dict:
+        return image
+    url, width, height = (_stored_value(*image[at:at + 2]) for at in (0, 2, 4))
+    return {"url": url, "width": width, "height": height}
+
+
+def _stored_value(kind, value):
+    """A value as SQLite stored it, from its type and a JSON-safe form: a
+    REAL as ``quote()`` writes it (which reads back as the same double), a
+    BLOB in hex, anything else as it is."""
+    if kind == "real":
+        return float(value)
+    if kind == "blob":
+        return bytes.fromhex(value)
+    return value
 
 
 def credited(artist_rowids, artists):

@@ -33,6 +33,7 @@ def connection():
         (3, 64, "sixty-four", "https://i.scdn.co/image/text"),
         (3, 300, 300, 12345),
         (3, 300, 300, 12345),
+        (3, 0.30000000000000004, 1e300, b"\x00\xff"),
     ])
     yield connection
     connection.close()
@@ -63,5 +64,6 @@ def test_plain_image_lists_are_the_encoder_s_bytes(connection):
 def test_lists_with_any_other_value_come_back_as_rows(connection):
     found = group_image_lists(connection.execute(albums.IMAGES, ("[3]",)))
     assert found == rows_as_before(connection, [3])
-    assert [type(image["width"]) for image in found[3]] == [float, int, int]
+    assert [type(image["width"]) for image in found[3]] == [float, int, int, float]
     assert found[3][0]["url"] == "https://i.scdn.co/image/real"
+    assert found[3][3] == {"url": b"\x00\xff", "width": 0.30000000000000004, "height": 1e300}
