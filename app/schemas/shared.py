@@ -84,36 +84,39 @@ class DumpedOnce(fields.Nested):
     :func:`app.schemas.dump.nested_row_schema`)."""
 
     def _serialize(self, nested_obj, attr, obj, **kwargs):
-        if nested_obj is None:
+        if type(nested_obj) is not dict:  # None, or an object for marshmallow's own path
             return super()._serialize(nested_obj, attr, obj, **kwargs)
         memo = dumped_once.get()
         if memo is None:
-            return self._kept_or_dumped(nested_obj, attr, obj, **kwargs)
+            return self._kept_or_dumped(nested_obj)
         key = (self.nested, id(nested_obj))
         seen = memo.get(key)
         if seen is None:
             # The object is kept with its dump so its id cannot be reused
             # by another object while the memo lives.
-            seen = memo[key] = (nested_obj, self._kept_or_dumped(nested_obj, attr, obj, **kwargs))
+            seen = memo[key] = (nested_obj, self._kept_or_dumped(nested_obj))
         return seen[1]
 
-    def _dumped(self, nested_obj, attr, obj, **kwargs):
-        schema = self.__dict__.get("_row_schema")
-        if schema is None:
-            schema = self._row_schema = nested_row_schema(self) or False
-        if schema and type(nested_obj) is dict:
-            return schema.row_dumper()(nested_obj)
-        return super()._serialize(nested_obj, attr, obj, **kwargs)
+    def _row_dumping(self):
+        """(the nested schema's row dumper or None, whether dumps may be kept)."""
+        dumping = self.__dict__.get("_dumping")
+        if dumping is None:
+            schema = nested_row_schema(self)
+            # A kept object is the whole object: not one cut by only/exclude.
+            keepable = self.only is None and not self.exclude
+            dumping = self._dumping = (schema and schema.row_dumper(), keepable)
+        return dumping
 
-    def _kept_or_dumped(self, nested_obj, attr, obj, **kwargs):
-        kept = _kept_objects.get()
-        rowid = nested_obj.get("rowid") if kept is not None and type(nested_obj) is dict else None
-        if rowid is None or self.only is not None or self.exclude:
-            return self._dumped(nested_obj, attr, obj, **kwargs)
+    def _kept_or_dumped(self, row):
+        dump_row, keepable = self._row_dumping()
+        kept = _kept_objects.get() if keepable else None
+        rowid = None if kept is None else row.get("rowid")
+        if rowid is None:
+            return dump_row(row) if dump_row else super()._serialize(row, None, None)
         key = (self.nested, rowid)
         encoded = kept.get(key)
         if encoded is None:
-            dumped = self._dumped(nested_obj, attr, obj, **kwargs)
+            dumped = dump_row(row) if dump_row else super()._serialize(row, None, None)
             json_bytes = orjson_or_none(dumped)
             if json_bytes is None:
                 # What orjson would write unlike the stdlib is not kept, only dumped.
