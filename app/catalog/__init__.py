@@ -56,6 +56,8 @@ def image_lists(table, owner):
     plain is answered with SQLite's text as it is. Any other image (a size
     stored as text or REAL) is written as its values as stored
     (:func:`_stored_value`), for the schemas to shape as they always did.
+    Rows come grouped by owner so the grouping needs no sort of its own;
+    each list keeps its own ORDER BY.
     """
     plain = "typeof(url) = 'text' AND typeof(width) = 'integer' AND typeof(height) = 'integer'"
     stored = ", ".join(
@@ -70,7 +72,8 @@ SELECT {owner},
                         ORDER BY width DESC, height DESC, url),
        min({plain})
 FROM (SELECT DISTINCT {owner}, url, width, height FROM {table}
-      WHERE {owner} IN (SELECT value FROM json_each(?)))
+      WHERE {owner} IN (SELECT value FROM json_each(?))
+      ORDER BY {owner})
 GROUP BY {owner}
 """
 
