@@ -9,7 +9,7 @@ import contextvars
 import orjson
 from marshmallow import fields
 
-from app.encoded_json import orjson_or_none
+from app.encoded_json import ORJSON_OPTIONS
 from app.schemas.dump import dumped_once
 from app.schemas.dump import nested_row_schema
 
@@ -18,9 +18,15 @@ from app.schemas.dump import nested_row_schema
 _kept_objects = contextvars.ContextVar("kept_objects", default=None)
 
 
+def kept_name(schema_class):
+    """The name a kept object's key gives its schema: a string, so that the
+    store's keys hold no reference the garbage collector must follow."""
+    return f"{schema_class.__module__}.{schema_class.__qualname__}"
+
+
 class _KeptObjects:
     """One request's view of a worker's store of encoded objects, keyed by
-    (schema class, rowid). What :func:`kept_rowids` reported as held is
+    (:func:`kept_name` of the schema, rowid). What :func:`kept_rowids` reported as held is
     pinned here for the request, so the store evicting it meanwhile cannot
     leave a dump with a row that was not loaded whole. The store is asked
     and fed in bulk (one lock each way): what a request makes goes there
@@ -34,7 +40,8 @@ class _KeptObjects:
         self.made = {}
 
     def holding(self, schema, rowids):
-        keys = [(schema, rowid) for rowid in rowids]
+        name = kept_name(schema)
+        keys = [(name, rowid) for rowid in rowids]
         held = self.store.get_many(keys)
         self.pinned.update(dict.fromkeys(keys))
         self.pinned.update(held)
@@ -98,27 +105,30 @@ class DumpedOnce(fields.Nested):
         return seen[1]
 
     def _row_dumping(self):
-        """(the nested schema's row dumper or None, whether dumps may be kept)."""
+        """(the nested schema's row dumper or None, the name its dumps are
+        kept under or None when they may not be)."""
         dumping = self.__dict__.get("_dumping")
         if dumping is None:
             schema = nested_row_schema(self)
             # A kept object is the whole object: not one cut by only/exclude.
             keepable = self.only is None and not self.exclude
-            dumping = self._dumping = (schema and schema.row_dumper(), keepable)
+            name = kept_name(self.nested) if isinstance(self.nested, type) else None
+            dumping = self._dumping = (schema and schema.row_dumper(), keepable and name)
         return dumping
 
     def _kept_or_dumped(self, row):
-        dump_row, keepable = self._row_dumping()
-        kept = _kept_objects.get() if keepable else None
+        dump_row, kept_as = self._row_dumping()
+        kept = _kept_objects.get() if kept_as else None
         rowid = None if kept is None else row.get("rowid")
         if rowid is None:
             return dump_row(row) if dump_row else super()._serialize(row, None, None)
-        key = (self.nested, rowid)
+        key = (kept_as, rowid)
         encoded = kept.get(key)
         if encoded is None:
             dumped = dump_row(row) if dump_row else super()._serialize(row, None, None)
-            json_bytes = orjson_or_none(dumped)
-            if json_bytes is None:
+            try:
+                json_bytes = orjson.dumps(dumped, option=ORJSON_OPTIONS)
+            except orjson.JSONEncodeError:
                 # What orjson would write unlike the stdlib is not kept, only dumped.
                 return dumped
             encoded = orjson.Fragment(json_bytes)
