@@ -52,10 +52,15 @@ def sqlite_uri(path, *, immutable):
 
 
 def open_read_only(path, *, immutable=True, connection_class=apsw.Connection):
-    """Open one file read-only through its URI: the only way a file is opened."""
+    """Open one file read-only through its URI: the only way a file is opened.
+
+    Without SQLite's own per-connection mutex (multi-thread mode): each
+    connection belongs to one thread, and APSW refuses concurrent use of a
+    connection anyway; the mutex calls were 2 % of a 400-ISRC batch.
+    """
     return connection_class(
         sqlite_uri(path, immutable=immutable),
-        flags=apsw.SQLITE_OPEN_READONLY | apsw.SQLITE_OPEN_URI,
+        flags=apsw.SQLITE_OPEN_READONLY | apsw.SQLITE_OPEN_URI | apsw.SQLITE_OPEN_NOMUTEX,
     )
 
 

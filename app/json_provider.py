@@ -17,19 +17,18 @@ arrays are parsed as :class:`app.schemas.fields.StoredNumber`, so they keep
 the stdlib's text.
 """
 
-import json
-
+import orjson
 from flask.json.provider import DefaultJSONProvider
 
-from app.schemas.dump import EncodedObject
-from app.schemas.dump import orjson_or_none
+from app.encoded_json import decoded
+from app.encoded_json import orjson_or_none
 
 
 def _stdlib_default(obj):
     # Objects a dump took from the worker's store (app.schemas.dump), for
     # the stdlib path: decoded, so the stdlib writes them its own way.
-    if type(obj) is EncodedObject:
-        return json.loads(obj.json)
+    if type(obj) is orjson.Fragment:
+        return decoded(obj)
     return DefaultJSONProvider.default(obj)
 
 

@@ -5,16 +5,18 @@ while the files stay the same; a big batch holds hundreds of them, and
 dumping them was most of its cost. Each worker keeps them encoded, up to
 ``SHARED_OBJECTS_MB`` (0: none kept), emptied when the files change
 (:mod:`app.worker_memory`); the JSON provider embeds them as they are
-(:class:`app.schemas.dump.EncodedObject`).
+(:class:`orjson.Fragment`).
 """
+
+from collections import OrderedDict
 
 from flask import current_app
 
 from app import db
-from app.schemas.dump import keep_shared_objects
-from app.schemas.dump import kept_rowids
 from app.schemas.objects import AlbumSchema
 from app.schemas.objects import ArtistSchema
+from app.schemas.shared import keep_shared_objects
+from app.schemas.shared import kept_rowids
 from app.worker_memory import KeptWhileFilesLast
 
 # What an entry costs a worker beyond its JSON, as measured in a serving
@@ -27,6 +29,73 @@ ENTRY_OVERHEAD_BYTES = 4096
 
 # The objects kept, by the kind the catalogue's loaders name them.
 KEPT_SCHEMAS = {"album": AlbumSchema, "artist": ArtistSchema}
+
+
+class _LeastRecentlyUsedFirst(OrderedDict):
+    """(fragment, bytes charged) by key, oldest use first, with the bytes
+    counted."""
+
+    def __init__(self, max_bytes):
+        super().__init__()
+        self.max_bytes = max_bytes
+        self.bytes = 0
+
+
+class SharedObjectStore(KeptWhileFilesLast):
+    """A worker's albums and artists, asked and fed in bulk.
+
+    A batch asks about and makes about a thousand of them: one lock and a
+    plain ordered dict per request, not a cache call per object, so that
+    keeping them costs less than it saves even when none repeats.
+    """
+
+    def _new_store(self):
+        return _LeastRecentlyUsedFirst(self.max_bytes) if self.max_bytes > 0 else None
+
+    def get(self, key):
+        return self.get_many((key,)).get(key)
+
+    def get_many(self, keys):
+        """{key: encoded object} of the ``keys`` held, each now the most recent."""
+        values = self._values
+        if values is None:
+            return {}
+        held = {}
+        with self._lock:
+            for key in keys:
+                entry = values.get(key)
+                if entry is not None:
+                    values.move_to_end(key)
+                    held[key] = entry[0]
+        return held
+
+    def put(self, key, value, fingerprint):
+        self.put_many({key: value}, fingerprint)
+
+    def put_many(self, made, fingerprint):
+        """Keep each object of ``made`` ({key: (fragment, its JSON's
+        length)}), made from the files as they were at ``fingerprint``
+        (nothing is kept when they have changed since); the least recently
+        used go when the bytes pass the limit."""
+        with self._lock:
+            values = self._values
+            if values is None or fingerprint != self.fingerprint:
+                return
+            for key, (fragment, length) in made.items():
+                charged = length + ENTRY_OVERHEAD_BYTES
+                if charged > values.max_bytes:
+                    continue  # larger than the whole store: not kept
+                previous = values.pop(key, None)
+                if previous is not None:
+                    values.bytes -= previous[1]
+                values[key] = (fragment, charged)
+                values.bytes += charged
+            while values.bytes > values.max_bytes:
+                _, (_, charged) = values.popitem(last=False)
+                values.bytes -= charged
+
+    def size_bytes(self):
+        return 0 if self._values is None else self._values.bytes
 
 
 def already_dumped(kind, rowids):
@@ -48,14 +117,13 @@ def use_kept_objects():
 
 
 def stop_using_kept_objects(error=None):
-    # Dumps outside a request (tests, the CLI) make their own objects.
+    # What the request made is kept now; dumps outside a request (tests,
+    # the CLI) make their own objects.
     keep_shared_objects(None)
 
 
 def init_app(app):
-    app.extensions["shared_objects"] = KeptWhileFilesLast(
-        app.config["SHARED_OBJECTS_MB"],
-        lambda encoded: len(encoded.json) + ENTRY_OVERHEAD_BYTES,
-    )
+    # Entries are charged as put_many counts them, not through sizeof.
+    app.extensions["shared_objects"] = SharedObjectStore(app.config["SHARED_OBJECTS_MB"], None)
     app.before_request(use_kept_objects)
     app.teardown_request(stop_using_kept_objects)

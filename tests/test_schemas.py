@@ -72,13 +72,17 @@ def test_a_shared_album_is_dumped_once_per_dump(monkeypatch):
     from app.schemas import objects
 
     dumped_albums = []
-    real_serialize = objects.AlbumSchema._serialize
+    real_row_dumper = objects.AlbumSchema.row_dumper
 
-    def counting(self, obj, *, many=False):
-        dumped_albums.append(obj["rowid"])
-        return real_serialize(self, obj, many=many)
+    def counting(self):
+        dump_row = real_row_dumper(self)
 
-    monkeypatch.setattr(objects.AlbumSchema, "_serialize", counting)
+        def counted(row):
+            dumped_albums.append(row["rowid"])
+            return dump_row(row)
+        return counted
+
+    monkeypatch.setattr(objects.AlbumSchema, "row_dumper", counting)
     TrackSchema(many=True).dump(shared_tracks())
     assert dumped_albums == [10]
 

@@ -3,8 +3,11 @@
 import os
 import shutil
 
+import orjson
 import pytest
 
+from app.shared_objects import ENTRY_OVERHEAD_BYTES
+from app.shared_objects import SharedObjectStore
 from tests.support.inprocess import counting_statements
 from tests.support.inprocess import make_app
 
@@ -75,3 +78,20 @@ def test_changed_files_empty_the_store(catalogue_dir, tmp_path, batch_body):
     assert len(store) == 0
     answer(app, batch_body)
     assert len(store) == held
+
+
+def test_the_store_drops_the_least_recently_used_first():
+    def made(*names):
+        return {name: (orjson.Fragment(b"1"), 1) for name in names}
+
+    store = SharedObjectStore((3 * (1 + ENTRY_OVERHEAD_BYTES)) / 1024 / 1024, None)
+    store.follow("files")
+    store.put_many(made("a", "b", "c"), "files")
+    assert set(store.get_many(["a", "b", "c", "x"])) == {"a", "b", "c"}
+    store.get_many(["a"])  # now the most recent: b goes first, then c
+    store.put_many(made("d"), "files")
+    assert set(store.get_many(["a", "b", "c", "d"])) == {"a", "c", "d"}
+    assert store.size_bytes() == 3 * (1 + ENTRY_OVERHEAD_BYTES) == store.max_bytes
+    # Made from files that have changed since: not kept.
+    store.put_many(made("e"), "older files")
+    assert "e" not in store.get_many(["e"]) and len(store) == 3

@@ -43,12 +43,70 @@ def group_distinct(pairs):
     return groups
 
 
-def group_images(rows):
-    """Group (owner rowid, url, width, height) rows into {owner rowid: [image, …]}."""
+def image_lists(table, owner):
+    """The statement giving the images of the owners in its one parameter
+    (a :func:`key_list`) from ``table`` (its owner's rowid in ``owner``):
+    one row per owner, (owner rowid, its images as a JSON array, whether
+    every value is plain).
+
+    The data holds duplicated image sets: each distinct image once, widest
+    first. An image of text url and integer sizes is written as the JSON
+    object the answer's encoder would write, byte for byte
+    (tests/catalog/test_image_lists.py), so an owner whose images are all
+    plain is answered with SQLite's text as it is. Any other image (a size
+    stored as text or REAL) is written as its values as stored
+    (:func:`_stored_value`), for the schemas to shape as they always did.
+    Rows come grouped by owner so the grouping needs no sort of its own;
+    each list keeps its own ORDER BY.
+    """
+    plain = "typeof(url) = 'text' AND typeof(width) = 'integer' AND typeof(height) = 'integer'"
+    stored = ", ".join(
+        f"typeof({column}), CASE typeof({column}) WHEN 'real' THEN quote({column}) "
+        f"WHEN 'blob' THEN hex({column}) ELSE {column} END"
+        for column in ("url", "width", "height")
+    )
+    return f"""
+SELECT {owner},
+       json_group_array(CASE WHEN {plain} THEN json_object('url', url, 'width', width, 'height', height)
+                        ELSE json_array({stored}) END
+                        ORDER BY width DESC, height DESC, url),
+       min({plain})
+FROM (SELECT DISTINCT {owner}, url, width, height FROM {table}
+      WHERE {owner} IN (SELECT value FROM json_each(?))
+      ORDER BY {owner})
+GROUP BY {owner}
+"""
+
+
+def group_image_lists(rows):
+    """{owner rowid: images} from the rows of an :func:`image_lists`
+    statement: an :class:`orjson.Fragment` of SQLite's text where every
+    value is plain, else a list of image rows (dicts)."""
     images = {}
-    for owner_rowid, url, width, height in rows:
-        images.setdefault(owner_rowid, []).append({"url": url, "width": width, "height": height})
+    for owner_rowid, encoded, plain in rows:
+        if plain:
+            images[owner_rowid] = orjson.Fragment(encoded)
+        else:
+            images[owner_rowid] = [_image_row(image) for image in orjson.loads(encoded)]
     return images
+
+
+def _image_row(image):
+    if type(image) is dict:
+        return image
+    url, width, height = (_stored_value(*image[at:at + 2]) for at in (0, 2, 4))
+    return {"url": url, "width": width, "height": height}
+
+
+def _stored_value(kind, value):
+    """A value as SQLite stored it, from its type and a JSON-safe form: a
+    REAL as ``quote()`` writes it (which reads back as the same double), a
+    BLOB in hex, anything else as it is."""
+    if kind == "real":
+        return float(value)
+    if kind == "blob":
+        return bytes.fromhex(value)
+    return value
 
 
 def credited(artist_rowids, artists):

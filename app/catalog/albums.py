@@ -4,7 +4,8 @@ from app.catalog import artists as artists_sql
 from app.catalog import columns
 from app.catalog import credited
 from app.catalog import group_distinct
-from app.catalog import group_images
+from app.catalog import group_image_lists
+from app.catalog import image_lists
 from app.catalog import key_list
 from app.catalog import rows_as_dicts
 
@@ -38,12 +39,7 @@ LIMIT ? OFFSET ?
 
 ALBUM_ROWID_BY_ID = "SELECT rowid FROM albums WHERE id = ?"
 
-# The data holds duplicated image sets: each distinct image once, widest first.
-IMAGES = """
-SELECT DISTINCT album_rowid, url, width, height FROM album_images
-WHERE album_rowid IN (SELECT value FROM json_each(?))
-ORDER BY album_rowid, width DESC, height DESC, url
-"""
+IMAGES = image_lists("album_images", "album_rowid")
 
 # Only rows with an index_in_album are album credits; the two "appears on"
 # kinds (index NULL) are the artist's view of other people's albums.
@@ -130,7 +126,7 @@ def add_images_and_credits(connection, albums, credits_fallback=False):
     in one go.
     """
     keys = key_list(album["rowid"] for album in albums)
-    images = group_images(connection.execute(IMAGES, (keys,)))
+    images = group_image_lists(connection.execute(IMAGES, (keys,)))
     for album in albums:
         album["images"] = images.get(album["rowid"], [])
     credits = CREDITS_OR_FIRST_TRACK if credits_fallback else CREDITS

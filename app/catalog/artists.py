@@ -2,7 +2,8 @@
 
 from app.catalog import columns
 from app.catalog import group_distinct
-from app.catalog import group_images
+from app.catalog import group_image_lists
+from app.catalog import image_lists
 from app.catalog import key_list
 from app.catalog import rows_as_dicts
 
@@ -26,12 +27,7 @@ WHERE artist_rowid IN (SELECT value FROM json_each(?))
 ORDER BY artist_rowid, rowid
 """
 
-# The data holds duplicated image sets: each distinct image once, widest first.
-IMAGES = """
-SELECT DISTINCT artist_rowid, url, width, height FROM artist_images
-WHERE artist_rowid IN (SELECT value FROM json_each(?))
-ORDER BY artist_rowid, width DESC, height DESC, url
-"""
+IMAGES = image_lists("artist_images", "artist_rowid")
 
 # Search without an index: walk artists from most to least followed and keep
 # the names that contain the pattern, so a common word stops early.
@@ -78,7 +74,7 @@ def _with_details(connection, artists):
     by_rowid = {artist["rowid"]: artist for artist in artists}
     keys = key_list(by_rowid)
     genres = group_distinct(connection.execute(GENRES, (keys,)))
-    images = group_images(connection.execute(IMAGES, (keys,)))
+    images = group_image_lists(connection.execute(IMAGES, (keys,)))
     for rowid, artist in by_rowid.items():
         artist["genres"] = genres.get(rowid, [])
         artist["images"] = images.get(rowid, [])

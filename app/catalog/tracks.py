@@ -88,7 +88,7 @@ FILE_FIELDS = (
     "original_title", "version_title", "has_lyrics", "language_of_performance", "artist_roles",
 )
 FILES = f"""
-SELECT track_id, {", ".join(FILE_FIELDS)}
+SELECT {", ".join(FILE_FIELDS)}, track_id
 FROM {db.TRACK_FILES_SCHEMA}.track_files
 WHERE track_id IN (SELECT value FROM json_each(?))
 """
@@ -194,7 +194,7 @@ def _split_rows(rows):
     tracks, albums = [], {}
     width = len(TRACK_FIELDS)
     for row in rows:
-        track = dict(zip(TRACK_FIELDS, row[:width]))
+        track = dict(zip(TRACK_FIELDS, row))  # zip stops at the track's last column
         album_rowid = row[width]
         album = albums.get(album_rowid)
         if album is None:
@@ -206,4 +206,5 @@ def _split_rows(rows):
 
 def _files_by_track_id(connection, tracks):
     rows = connection.execute(FILES, (key_list(track["id"] for track in tracks),))
-    return {track_id: dict(zip(FILE_FIELDS, values)) for track_id, *values in rows}
+    # The track id comes last, where zip stops.
+    return {row[-1]: dict(zip(FILE_FIELDS, row)) for row in rows}

@@ -1,6 +1,6 @@
-"""Dumping catalogue rows fast: a per-schema plan over plain dicts, a memo
-for objects that many parents share, and a worker's store of such objects
-already encoded.
+"""Dumping catalogue rows fast: a per-schema plan over plain dicts that
+hands nested rows straight to their schemas, and the memo of one top-level
+dump (the objects many parents share: :mod:`app.schemas.shared`).
 
 This module relies on marshmallow 4 internals (``Schema._serialize``,
 ``Schema.dump_fields``, ``Field._CHECK_ATTRIBUTE``, ``Field._serialize``);
@@ -20,91 +20,7 @@ from marshmallow.decorators import PRE_DUMP
 
 # What one top-level dump has already made of each shared object:
 # {(schema class, id(object)): (object, dumped)}. None outside a dump.
-_dumped_once = contextvars.ContextVar("dumped_once", default=None)
-
-# This request's view of the worker's kept objects (see
-# :func:`keep_shared_objects`); None: each dump makes its own.
-_kept_objects = contextvars.ContextVar("kept_objects", default=None)
-
-
-class EncodedObject:
-    """A dumped object already encoded as JSON, for the JSON provider to
-    embed as it is (``fragment``) or, on its stdlib path, to decode (``json``)."""
-
-    __slots__ = ("json", "fragment")
-
-    def __init__(self, encoded):
-        self.json = encoded
-        self.fragment = orjson.Fragment(encoded)
-
-
-def embed_encoded(obj):
-    """orjson's ``default``: write an :class:`EncodedObject` as it is."""
-    if type(obj) is EncodedObject:
-        return obj.fragment
-    raise TypeError
-
-
-# Types orjson would write unlike the stdlib are handed back, so nothing
-# written by orjson differs from what the stdlib encoder would write.
-ORJSON_OPTIONS = (
-    orjson.OPT_PASSTHROUGH_DATACLASS
-    | orjson.OPT_PASSTHROUGH_DATETIME
-    | orjson.OPT_PASSTHROUGH_SUBCLASS
-)
-
-
-def orjson_or_none(obj):
-    """``obj`` encoded by orjson, kept objects embedded; None where orjson
-    would write it differently from the stdlib (the caller falls back)."""
-    try:
-        return orjson.dumps(obj, default=embed_encoded, option=ORJSON_OPTIONS)
-    except orjson.JSONEncodeError:
-        return None
-
-
-class _KeptObjects:
-    """One request's view of a worker's store of encoded objects, keyed by
-    (schema class, rowid). What :func:`kept_rowids` reported as held is
-    pinned here for the request, so the store evicting it meanwhile cannot
-    leave a dump with a row that was not loaded whole."""
-
-    def __init__(self, store, fingerprint):
-        self.store = store
-        self.fingerprint = fingerprint
-        self.pinned = {}
-
-    def holding(self, schema, rowids):
-        held = set()
-        for rowid in rowids:
-            encoded = self.store.get((schema, rowid))
-            if encoded is not None:
-                self.pinned[(schema, rowid)] = encoded
-                held.add(rowid)
-        return held
-
-    def get(self, key):
-        return self.pinned.get(key) or self.store.get(key)
-
-    def put(self, key, encoded):
-        self.store.put(key, encoded, self.fingerprint)
-
-
-def keep_shared_objects(store, fingerprint=None):
-    """Until called again (with None), dumps in this context take shared
-    objects (albums, artists) from ``store`` and put the ones they make
-    there, encoded: a :class:`app.worker_memory.KeptWhileFilesLast` over
-    catalogue rows that cannot change while it is in use; ``fingerprint``
-    names the files the request reads. A dump then holds
-    :class:`EncodedObject` values, which only the app's JSON provider writes."""
-    _kept_objects.set(None if store is None else _KeptObjects(store, fingerprint))
-
-
-def kept_rowids(schema, rowids):
-    """The ``rowids`` whose ``schema`` object the store holds: their rows
-    need only their rowid (the dump embeds the kept object)."""
-    kept = _kept_objects.get()
-    return set() if kept is None else kept.holding(schema, rowids)
+dumped_once = contextvars.ContextVar("dumped_once", default=None)
 
 
 class RowSchema(Schema):
@@ -116,7 +32,8 @@ class RowSchema(Schema):
     ``get_attribute`` → ``utils.get_value``), which was most of the cost of
     a batch answer. A field that reads something else than its own key
     (``attribute=``, a default, a value built from the whole row) takes the
-    generic path alone. Every dump also opens the memo of :class:`DumpedOnce`.
+    generic path alone. Every dump also opens the memo of
+    :class:`app.schemas.shared.DumpedOnce`.
     """
 
     def get_attribute(self, obj, attr, default):
@@ -125,13 +42,13 @@ class RowSchema(Schema):
         return super().get_attribute(obj, attr, default)
 
     def dump(self, obj, *, many=None):
-        if _dumped_once.get() is not None:
+        if dumped_once.get() is not None:
             return super().dump(obj, many=many)
-        token = _dumped_once.set({})
+        token = dumped_once.set({})
         try:
             return super().dump(obj, many=many)
         finally:
-            _dumped_once.reset(token)
+            dumped_once.reset(token)
 
     def _serialize(self, obj, *, many=False):
         # The same contract as marshmallow 4's Schema._serialize (pinned <5).
@@ -139,25 +56,54 @@ class RowSchema(Schema):
             return [self._serialize(item) for item in obj]
         if type(obj) is not dict:
             return super()._serialize(obj)
-        plan = self.__dict__.get("_row_plan")
-        if plan is None:
-            plan = self._row_plan = _row_plan(self.dump_fields)
-        dumped = {}
-        for name, key, field, direct, unchanged_type, omit_when in plan:
-            if direct:
-                value = obj.get(name, missing)
-                if value is missing:
-                    continue
-                if type(value) is not unchanged_type:
-                    value = field._serialize(value, name, obj)
-                if omit_when is not None and value in omit_when:
-                    continue
+        return self.row_dumper()(obj)
+
+    def row_dumper(self):
+        """The function that dumps one row (a dict) as this schema does."""
+        dump_row = self.__dict__.get("_dump_row")
+        if dump_row is None:
+            plan = _row_plan(self.dump_fields)
+            dump_row = self._dump_row = _written_out(plan, self.get_attribute)
+        return dump_row
+
+
+def _written_out(plan, get_attribute):
+    """The plan as one function, each field's steps written out in order.
+
+    A loop over the plan spent as long unpacking and testing each step as
+    it did on the field itself (a batch dumps some 20,000 fields); written
+    out, each field costs only its own checks. The source is made of the
+    plan's names and keys as literals; the fields are passed in by name.
+    """
+    namespace = {"missing": missing, "get_attribute": get_attribute}
+    lines = ["def dump_row(row):", "    dumped = {}"]
+    for number, step in enumerate(plan):
+        namespace[f"field_{number}"] = step.field
+        namespace[f"serialize_{number}"] = step.field._serialize
+        name, key = repr(step.name), repr(step.key)
+        if step.direct:
+            lines.append(f"    value = row.get({name}, missing)")
+            lines.append("    if value is not missing:")
+            call = f"value = serialize_{number}(value, {name}, row)"
+            if step.unchanged_type is not None:
+                namespace[f"unchanged_{number}"] = step.unchanged_type
+                lines.append(f"        if type(value) is not unchanged_{number}:")
+                lines.append(f"            {call}")
             else:
-                value = field.serialize(name, obj, accessor=self.get_attribute)
-                if value is missing:
-                    continue
-            dumped[key] = value
-        return dumped
+                lines.append(f"        {call}")
+        else:
+            lines.append(f"    value = field_{number}.serialize({name}, row, accessor=get_attribute)")
+            lines.append("    if value is not missing:")
+        if step.omit_when is not None and step.direct:
+            namespace[f"omitted_{number}"] = step.omit_when
+            # Only falsy values are ever omitted (None, '', [], {}).
+            lines.append(f"        if value or value not in omitted_{number}:")
+            lines.append(f"            dumped[{key}] = value")
+        else:
+            lines.append(f"        dumped[{key}] = value")
+    lines.append("    return dumped")
+    exec("\n".join(lines), namespace)  # noqa: S102 - source built from the plan above
+    return namespace["dump_row"]
 
 
 class _Step(NamedTuple):
@@ -182,38 +128,89 @@ def _row_plan(dump_fields):
         )
         key = field.data_key if field.data_key is not None else name
         omit_when = getattr(field, "omit_when", None)
-        serializer = _RowList.of(field) or field
+        if omit_when is not None and any(omit_when):
+            raise TypeError(f"{name}: the dump plan only omits falsy values, not {omit_when}")
+        serializer = _stand_in(field)
         plan.append(_Step(name, key, serializer, direct, _unchanged_type(field), omit_when))
     return tuple(plan)
 
 
-class _RowList:
-    """A list of plain nested rows (images): each item handed straight to
-    the nested schema's ``_serialize``, not through ``Nested._serialize`` and
-    ``Schema.dump`` (which only add hook checks the schema does not need).
-    It stands in for the field on the plan's direct path."""
+def nested_row_schema(field):
+    """The schema of a ``Nested`` field whose rows may go straight to the
+    schema's ``_serialize``: a :class:`RowSchema` of one object without dump
+    hooks, so ``Nested._serialize`` and ``Schema.dump`` would only add their
+    checks; None otherwise."""
+    schema = field.schema
+    if (not isinstance(schema, RowSchema) or schema.many or field.many
+            or schema._hooks[PRE_DUMP] or schema._hooks[POST_DUMP]):
+        return None
+    return schema
+
+
+def _stand_in(field):
+    """What the plan's direct path calls for ``field``: an object with the
+    field's ``_serialize`` contract that skips marshmallow's layers between
+    a field and the rows it nests, or the field itself."""
+    serialize = type(field)._serialize
+    if serialize is fields.Nested._serialize:
+        schema = nested_row_schema(field)
+        return field if schema is None else _RowObject(schema)
+    if serialize is fields.List._serialize:
+        return _RowList(_stand_in(field.inner))
+    if serialize is fields.Mapping._serialize and field.mapping_type is dict \
+            and field.value_field is not None \
+            and (field.key_field is None or type(field.key_field) is fields.String):
+        return _RowMapping(field.key_field, _stand_in(field.value_field))
+    return field
+
+
+class _RowObject:
+    """A nested row (an image, a track of a batch) handed straight to its
+    schema's ``_serialize``."""
 
     def __init__(self, schema):
         self.schema = schema
 
-    @classmethod
-    def of(cls, field):
-        """The stand-in for ``field``, or None when it is not such a list."""
-        if not isinstance(field, fields.List) or type(field.inner) is not fields.Nested:
-            return None
-        if type(field)._serialize is not fields.List._serialize:
-            return None
-        schema = field.inner.schema
-        if (not isinstance(schema, RowSchema) or schema.many or field.inner.many
-                or schema._hooks[PRE_DUMP] or schema._hooks[POST_DUMP]):
-            return None
-        return cls(schema)
+    def _serialize(self, value, attr, obj):
+        if type(value) is dict:
+            return self.schema.row_dumper()(value)
+        return None if value is None else self.schema._serialize(value)
+
+
+class _RowList:
+    """A list, each item to the stand-in of the list's items; or
+    that list already encoded (an :class:`orjson.Fragment`, images SQLite
+    wrote), embedded as it is."""
+
+    def __init__(self, inner):
+        self.inner = inner
 
     def _serialize(self, value, attr, obj):
         if value is None:
             return None
-        serialize = self.schema._serialize
-        return [None if item is None else serialize(item) for item in value]
+        if type(value) is orjson.Fragment:
+            return value
+        serialize = self.inner._serialize
+        return [serialize(item, attr, obj) for item in value]
+
+
+class _RowMapping:
+    """A dict of nested rows by key (a batch answer's maps): keys as
+    ``fields.String`` writes them, values to the values' stand-in."""
+
+    def __init__(self, key_field, values):
+        self.key_field = key_field
+        self.values = values
+
+    def _serialize(self, value, attr, obj):
+        if value is None:
+            return None
+        key_field, serialize = self.key_field, self.values._serialize
+        return {
+            key if key_field is None or type(key) is str else key_field._serialize(key, None, None):
+            serialize(item, None, None)
+            for key, item in value.items()
+        }
 
 
 def _unchanged_type(field):
@@ -227,40 +224,3 @@ def _unchanged_type(field):
             and not field.as_string:
         return int
     return None
-
-
-class DumpedOnce(fields.Nested):
-    """A nested object that many parents share (an album by its tracks, an
-    artist by its tracks and albums): dumped once per top-level dump, and the
-    result reused by every parent that holds the same object."""
-
-    def _serialize(self, nested_obj, attr, obj, **kwargs):
-        if nested_obj is None:
-            return super()._serialize(nested_obj, attr, obj, **kwargs)
-        memo = _dumped_once.get()
-        if memo is None:
-            return self._kept_or_dumped(nested_obj, attr, obj, **kwargs)
-        key = (self.nested, id(nested_obj))
-        seen = memo.get(key)
-        if seen is None:
-            # The object is kept with its dump so its id cannot be reused
-            # by another object while the memo lives.
-            seen = memo[key] = (nested_obj, self._kept_or_dumped(nested_obj, attr, obj, **kwargs))
-        return seen[1]
-
-    def _kept_or_dumped(self, nested_obj, attr, obj, **kwargs):
-        kept = _kept_objects.get()
-        rowid = nested_obj.get("rowid") if kept is not None and type(nested_obj) is dict else None
-        if rowid is None or self.only is not None or self.exclude:
-            return super()._serialize(nested_obj, attr, obj, **kwargs)
-        key = (self.nested, rowid)
-        encoded = kept.get(key)
-        if encoded is None:
-            dumped = super()._serialize(nested_obj, attr, obj, **kwargs)
-            json_bytes = orjson_or_none(dumped)
-            if json_bytes is None:
-                # What orjson would write unlike the stdlib is not kept, only dumped.
-                return dumped
-            encoded = EncodedObject(json_bytes)
-            kept.put(key, encoded)
-        return encoded

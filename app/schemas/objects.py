@@ -8,13 +8,13 @@ contract's name where it differs.
 
 from marshmallow import fields
 
-from app.schemas.dump import DumpedOnce
 from app.schemas.dump import RowSchema
 from app.schemas.fields import IntegerBoolean
 from app.schemas.fields import JsonArray
 from app.schemas.fields import OptionalIntegerBoolean
 from app.schemas.fields import OptionalList
 from app.schemas.fields import OptionalString
+from app.schemas.shared import DumpedOnce
 
 
 class ImageSchema(RowSchema):

@@ -11,13 +11,13 @@ a field is only added here when Spotify's own object has it.
 
 from marshmallow import fields
 
-from app.schemas.dump import DumpedOnce
 from app.schemas.dump import RowSchema
 from app.schemas.fields import IntegerBoolean
 from app.schemas.fields import NestedFromRow
 from app.schemas.fields import OptionalIntegerBoolean
 from app.schemas.fields import OptionalString
 from app.schemas.objects import ImageSchema
+from app.schemas.shared import DumpedOnce
 from app.schemas.spotify_fields import PRECISIONS
 from app.schemas.spotify_fields import AnalysisHref
 from app.schemas.spotify_fields import Copyrights
