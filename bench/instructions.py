@@ -13,8 +13,10 @@ metrics, caching headers, the answer cache. The ``without …`` cases drop one
 group of request hooks to show what each costs. ``--tree`` measures another
 checkout (the code before a change) over the same catalogue and keys.
 
-Not a suite of ``make bench`` (callgrind takes minutes); its figures go into
-docs/PERFORMANCE.md by hand, beside the timings.
+As a suite of ``make bench`` it runs ``SUITE_CASES`` (single lookups and
+the cost of each group of hooks; the batches are bench/batch_cost.py's) on
+the smallest catalogue with ``SUITE_REQUESTS`` requests per case, about two
+minutes a case; ``--cases instructions=…`` chooses others.
 """
 
 import argparse
@@ -48,6 +50,27 @@ CASES = {
     "batch_isrcs_nothing_kept": ("batch_isrcs_repeated", {"SHARED_OBJECTS_MB": 0}, (), 6, 2),
 }
 
+SUITE_CASES = (
+    "floor", "isrc", "isrc_hit", "isrc_304", "isrc_without_limiter", "isrc_log_at_warning",
+    "isrc_without_metrics", "isrc_without_caching_headers", "isrc_without_any_hook",
+)
+SUITE_REQUESTS = 150
+LABELS = {
+    "floor": "bare Flask route (the floor), in process",
+    "isrc": "ISRC lookup, a new key each time (answer cache miss)",
+    "isrc_hit": "ISRC lookup, the same key again (answer cache hit)",
+    "isrc_304": "conditional GET with the held ETag (304)",
+    "isrc_no_answer_cache": "ISRC lookup, answer cache off",
+    "isrc_without_limiter": "ISRC lookup without the rate limiter",
+    "isrc_log_at_warning": "ISRC lookup, request log at WARNING",
+    "isrc_without_metrics": "ISRC lookup without the metrics hooks",
+    "isrc_without_caching_headers": "ISRC lookup without caching headers and answer cache",
+    "isrc_without_any_hook": "ISRC lookup with every request hook removed",
+    "batch_isrcs": "batch of 400 ISRCs, distinct bodies",
+    "batch_isrcs_repeated": "batch of 400 ISRCs, the same two bodies again",
+    "batch_isrcs_nothing_kept": "the same two bodies, SHARED_OBJECTS_MB=0",
+}
+
 _collected_re = re.compile(r"Collected : (\d+)")
 
 
@@ -62,7 +85,7 @@ def production_settings(main_file):
     }
 
 
-def _requests(route, keys, count):
+def requests_of(route, keys, count):
     """[(method, path, body, headers)] for ``count`` requests of ``route``."""
     isrcs = keys["isrcs"]
     if route == "floor":
@@ -102,7 +125,7 @@ def worker(case, main_file, keys_file, count):
         for key, hooks in funcs.items():
             hooks[:] = [hook for hook in hooks if not _module_of(hook).startswith(dropped or ("-",))]
     keys = json.loads(Path(keys_file).read_text())
-    requests = _requests(route, keys, count)
+    requests = requests_of(route, keys, count)
     tag = None
     if route == "isrc_304":
         # The client holds the tag of an earlier answer.
@@ -160,6 +183,51 @@ def per_request(case, main_file, keys_file, tree, requests=0):
     return (high - low) / requests
 
 
+def measure_cases(cases, main_file, tree, requests=0, progress=print):
+    """{case: instructions per request}; a case the tree cannot run is left out."""
+    from bench.keys import sample_keys
+
+    results = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        keys_file = Path(scratch) / "keys.json"
+        keys_file.write_text(json.dumps(sample_keys(main_file, 4000)))
+        for case in cases:
+            try:
+                results[case] = per_request(case, main_file, keys_file, tree, requests)
+            except RuntimeError as error:
+                progress(str(error))
+                continue
+            progress(f"{case}: {results[case] / 1e6:.3f} M instructions per request")
+    return results
+
+
+def section(results, tracks_label):
+    from bench.report import Section
+    from bench.report import Table
+
+    lookup = results.get("isrc")
+    rows = []
+    for case, count in results.items():
+        # A group of hooks costs what the lookup saves without it.
+        saved = f"{(lookup - count) / 1e6:.3f} M" if lookup and case.startswith("isrc_") else ""
+        rows.append([LABELS.get(case, case), case, f"{count / 1e6:.3f} M", saved])
+    table = Table(["case", "name", "instructions per request", "less than the ISRC lookup"], rows,
+                  title=f"{tracks_label} tracks, in process (WSGI), production settings")
+    intro = ("`python -m bench.instructions` (module docstring): each case in a fresh Python "
+             "under callgrind with W and W + N requests, the difference ÷ N; gunicorn's own "
+             "share is in the next section.")
+    return Section("instructions", "Instructions per request in process (callgrind)", intro, [table])
+
+
+def run(context):
+    catalogue = context.catalogues[0]
+    cases = context.cases_of("instructions", SUITE_CASES)
+    results = measure_cases(cases, catalogue.main, context.service_tree or REPO, SUITE_REQUESTS)
+    context.raw["instructions"] = {"tracks": catalogue.tracks, "requests": SUITE_REQUESTS,
+                                   "per_request": results}
+    return [section(results, catalogue.label)]
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench.instructions",
                                      description=__doc__.splitlines()[0])
@@ -177,22 +245,19 @@ def main(argv=None):
         worker(args.worker, args.main, args.keys, args.count)
         return 0
     from bench.catalogues import ensure_catalogue
-    from bench.keys import sample_keys
 
     catalogue = ensure_catalogue(args.tracks)
-    results = {}
-    with tempfile.TemporaryDirectory() as scratch:
-        keys_file = Path(scratch) / "keys.json"
-        keys_file.write_text(json.dumps(sample_keys(catalogue.main, 4000)))
-        for case in args.cases.split(","):
-            try:
-                results[case] = per_request(case, catalogue.main, keys_file, args.tree, args.requests)
-            except RuntimeError as error:  # a case the measured tree cannot run
-                print(error, file=sys.stderr)
-                continue
-            print(f"{case}: {results[case] / 1e6:.3f} M instructions per request", flush=True)
-    print(json.dumps({"tracks": args.tracks, "tree": args.tree, "per_request": results}))
+    load_start = _load_average()
+    results = measure_cases(args.cases.split(","), catalogue.main, args.tree, args.requests,
+                            progress=lambda line: print(line, file=sys.stderr, flush=True))
+    print(json.dumps({"tracks": args.tracks, "tree": args.tree, "requests": args.requests,
+                      "load_start": load_start, "load_end": _load_average(),
+                      "per_request": results}))
     return 0
+
+
+def _load_average():
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 if __name__ == "__main__":
