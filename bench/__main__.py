@@ -47,6 +47,9 @@ class BenchContext:
     service_tree: str = ""
     # {suite: [case, …]} chosen with --cases; a suite not named runs its defaults.
     cases: dict = field(default_factory=dict)
+    # --quick: suites that take minutes (callgrind, Zipf) run a token amount,
+    # enough to try the harness, not to quote.
+    quick: bool = False
     raw: dict = field(default_factory=dict)
 
     def cases_of(self, suite, defaults):
@@ -182,6 +185,7 @@ def main(argv=None):
         service_overrides=dict(item.split("=", 1) for item in args.service_env),
         service_tree=args.service_tree,
         cases=chosen_cases(args.cases),
+        quick=args.quick,
     )
     load_before = load_average()
     sections = []

@@ -103,16 +103,17 @@ def main(argv=None):
 
 def run(context):
     lookups = 40 if context.quick else SUITE_LOOKUPS
-    results = [
-        cold_lookups(catalogue, lookups, int(mmap_size))
+    measured = [
+        (catalogue, cold_lookups(catalogue, lookups, int(mmap_size)))
         for catalogue in context.catalogues for mmap_size in MMAP_SIZES.split(",")
     ]
+    results = [result for _, result in measured]
     context.raw["cold_pages"] = results
     rows = []
-    for result in results:
+    for catalogue, result in measured:
         first, later = result["first"], result["later"]
         rows.append([
-            f"{result['tracks'] / 1e6:g}M", "on (default)" if result["mmap_size"] else "off",
+            catalogue.label, "on (default)" if result["mmap_size"] else "off",
             result["resident_before_after_drop"],
             f"{first['major_faults']['mean']:.1f} / {first['pages_read']['mean']:,.0f}, "
             f"{first['ms']['p50']:.1f} ms",

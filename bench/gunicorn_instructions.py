@@ -186,7 +186,7 @@ def measure_cases(cases, tree, catalogue, keys, requests=0, progress=print):
     return results
 
 
-def section(results, tracks_label, load_start, load_end, tree=""):
+def section(results, tracks_label, load="", tree=""):
     rows = []
     floor = results.get("floor", {}).get("per_request")
     for case, result in results.items():
@@ -201,28 +201,22 @@ def section(results, tracks_label, load_start, load_end, tree=""):
                   title=f"{tracks_label} tracks" + (f", tree {tree}" if tree else ""))
     intro = ("`python -m bench.gunicorn_instructions` (module docstring): the worker's "
              "instructions under callgrind, W and W + N requests, the difference ÷ N. "
-             "Floor ÷ case is the share of the floor's throughput a case reaches on one core. "
-             f"Load average at start: {load_start}; at end: {load_end}.")
+             "Floor ÷ case is the share of the floor's throughput a case reaches on one core."
+             + (f" Load average {load}." if load else ""))
     return Section("gunicorn_instructions", "Instructions per request through gunicorn (callgrind)",
                    intro, [table])
 
 
 def run(context):
-    from bench.__main__ import load_average
     from bench.keys import sample_keys
 
     catalogue = context.catalogues[0]
-    load_start = load_average()
     keys = sample_keys(catalogue.main, 4000)
     cases = context.cases_of("gunicorn_instructions", ("floor",) if context.quick else DEFAULT_CASES)
     results = measure_cases(cases, context.service_tree or REPO, catalogue, keys,
                             requests=10 if context.quick else 0)
-    load_end = load_average()
-    context.raw["gunicorn_instructions"] = {
-        "tracks": catalogue.tracks, "load_start": load_start, "load_end": load_end,
-        "results": results,
-    }
-    return [section(results, catalogue.label, load_start, load_end)]
+    context.raw["gunicorn_instructions"] = {"tracks": catalogue.tracks, "results": results}
+    return [section(results, catalogue.label)]
 
 
 def main(argv=None):
@@ -244,8 +238,8 @@ def main(argv=None):
     results = measure_cases(args.cases.split(","), args.tree, catalogue, keys, args.requests,
                             progress=lambda line: print(line, file=sys.stderr, flush=True))
     load_end = load_average()
-    print(section(results, catalogue.label, load_start, load_end, args.tree).markdown(),
-          file=sys.stderr)
+    print(section(results, catalogue.label, f"{load_start} at the start, {load_end} at the end",
+                  args.tree).markdown(), file=sys.stderr)
     print(json.dumps({"tracks": args.tracks, "tree": args.tree, "load_start": load_start,
                       "load_end": load_end, "results": results}))
     return 0

@@ -214,16 +214,17 @@ def section(results, tracks_label):
     table = Table(["case", "name", "instructions per request", "less than the ISRC lookup"], rows,
                   title=f"{tracks_label} tracks, in process (WSGI), production settings")
     intro = ("`python -m bench.instructions` (module docstring): each case in a fresh Python "
-             "under callgrind with W and W + N requests, the difference ÷ N; gunicorn's own "
-             "share is in the next section.")
+             "under callgrind with W and W + N requests, the difference ÷ N; what gunicorn "
+             "adds is in the section on instructions through gunicorn.")
     return Section("instructions", "Instructions per request in process (callgrind)", intro, [table])
 
 
 def run(context):
     catalogue = context.catalogues[0]
-    cases = context.cases_of("instructions", SUITE_CASES)
-    results = measure_cases(cases, catalogue.main, context.service_tree or REPO, SUITE_REQUESTS)
-    context.raw["instructions"] = {"tracks": catalogue.tracks, "requests": SUITE_REQUESTS,
+    cases = context.cases_of("instructions", ("isrc",) if context.quick else SUITE_CASES)
+    requests = 10 if context.quick else SUITE_REQUESTS
+    results = measure_cases(cases, catalogue.main, context.service_tree or REPO, requests)
+    context.raw["instructions"] = {"tracks": catalogue.tracks, "requests": requests,
                                    "per_request": results}
     return [section(results, catalogue.label)]
 

@@ -154,7 +154,7 @@ def run(context):
         [f"{size['megabytes']:g} MB", size["entries"], f"{size['hit_rate']:.1%}",
          round(size["cache_mb"], 1), round(size["private_memory_growth_mb"]),
          round(size["cpu_ms_per_request"], 2), round(one["hit_path_cpu_ms"], 2),
-         round(one["miss_path_cpu_ms"], 2), f"{one['load_before']} → {one['load_after']}"]
+         round(one["miss_path_cpu_ms"], 2), f"{' '.join(one['load_before'])} → {' '.join(one['load_after'])}"]
         for one in runs for size in one["sizes"]
     ]
     table = Table(["setting", "entries held at the end", "hit rate", "cache's own count MB",
