@@ -11,8 +11,10 @@ environment), "tree" (serve the app and gunicorn.conf.py of another
 checkout) and "workers". On a shared machine one run's req/s moves by tens
 of percent with whatever else runs, so every round runs every variant (the
 floor included), each round starting one variant further on so that none is
-always first or last, and the table gives each figure's median over the
-rounds with the spread of req/s and the load average of every round.
+always first or last; each route is loaded briefly before it is measured
+(a new worker faults the files in). The table gives each figure's median
+over the rounds with the spread of req/s and the load average of every
+round.
 Server CPU per request is the steadier figure; instruction counts
 (bench/gunicorn_instructions.py) do not move at all. Not a suite of
 ``make bench`` (it has no ``run``): its figures back the "what was tried"
@@ -91,8 +93,15 @@ def run_variant(context, catalogue, requests, routes, spec):
     context.service_tree = spec.get("tree", "")
     context.service_overrides = spec.get("env", {})
     context.workers = spec.get("workers", WORKERS)
+    measured = []
     with context.service(catalogue) as server:
-        return [(route, context.load(server, requests[route])) for route in routes.split(",")]
+        for route in routes.split(","):
+            # New workers first fault the files in and fill their caches:
+            # a short load, not counted, so the variant first in a round
+            # is not the one that pays for it.
+            context.load(server, requests[route], seconds=max(1.0, context.seconds / 4))
+            measured.append((route, context.load(server, requests[route])))
+    return measured
 
 
 def table(results):
