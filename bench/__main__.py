@@ -166,7 +166,8 @@ def parse_args(argv):
                         help="experiment: serve the app from another checkout (implies --no-docs)")
     parser.add_argument("--no-docs", action="store_true", help="do not write docs/PERFORMANCE.md")
     parser.add_argument("--quick", action="store_true",
-                        help="try the harness: a 50k catalogue, 3 s runs, no docs")
+                        help="try the harness: a 50k catalogue, 3 s runs, token amounts of the "
+                             "callgrind, Zipf and cold-cache suites, no docs")
     args = parser.parse_args(argv)
     if args.quick:
         args.tracks, args.seconds, args.no_docs = "50000", 3, True

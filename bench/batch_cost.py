@@ -27,7 +27,6 @@ from bench.report import Table
 from tests.support.servers import REPO
 
 BATCH_SIZE = 400
-DISTINCT_BODIES = 60
 HTTP_BATCHES = 60
 HTTP_WARM_UP = 4
 KINDS = {
@@ -44,14 +43,15 @@ def bodies(isrcs, kind):
     ]
 
 
-def http_batches(base_url, batch_bodies, batches, warm_up):
-    """One client, batch after batch: latency, bytes and tracks per answer."""
+def http_batches(base_url, batch_bodies, batches):
+    """One client, ``batches`` batches one after another, cycling through
+    ``batch_bodies``: latency, bytes and tracks per answer."""
     address = urlsplit(base_url)
     connection = http.client.HTTPConnection(address.hostname, address.port, timeout=120)
-    sent = [batch_bodies[index % len(batch_bodies)] for index in range(warm_up + batches)]
+    sent = [batch_bodies[index % len(batch_bodies)] for index in range(batches)]
     milliseconds, sizes, tracks = [], [], []
     try:
-        for number, body in enumerate(sent):
+        for body in sent:
             started = time.perf_counter()
             connection.request("POST", "/batch/lookup", body=body,
                                headers={"Content-Type": "application/json"})
@@ -60,10 +60,9 @@ def http_batches(base_url, batch_bodies, batches, warm_up):
             elapsed = (time.perf_counter() - started) * 1000
             if response.status != 200:
                 raise RuntimeError(f"batch answered {response.status}: {payload[:300]!r}")
-            if number >= warm_up:
-                milliseconds.append(elapsed)
-                sizes.append(len(payload))
-                tracks.append(sum(len(found) for found in json.loads(payload)["isrcs"].values()))
+            milliseconds.append(elapsed)
+            sizes.append(len(payload))
+            tracks.append(sum(len(found) for found in json.loads(payload)["isrcs"].values()))
     finally:
         connection.close()
     cuts = statistics.quantiles(milliseconds, n=100, method="inclusive")
@@ -80,12 +79,12 @@ def measure_http(context, catalogue, isrcs, batches):
         # albums and artists of the repeated ones held, nor the reverse.
         with context.service(catalogue) as server:
             batch_bodies = bodies(isrcs, kind)
-            http_batches(server.base_url, batch_bodies[:HTTP_WARM_UP], HTTP_WARM_UP, 0)
+            http_batches(server.base_url, batch_bodies[:HTTP_WARM_UP], HTTP_WARM_UP)
             # The distinct bodies go on after the warm-up's: none is sent twice.
             if kind == "batch_isrcs":
                 batch_bodies = batch_bodies[HTTP_WARM_UP:]
             cpu_before = server.cpu_seconds()
-            result = http_batches(server.base_url, batch_bodies, batches, 0)
+            result = http_batches(server.base_url, batch_bodies, batches)
             cpu_ms = (server.cpu_seconds() - cpu_before) * 1000
         result["server_cpu_ms_per_batch"] = cpu_ms / batches
         result["server_cpu_us_per_track"] = cpu_ms * 1000 / result["tracks_total"]
