@@ -61,10 +61,10 @@ image: install
 	@$(CONTAINER) image inspect --format '{{.Size}}' $(IMAGE) | \
 		awk '{ printf "built $(IMAGE): %.0f MB\n", $$1 / 1e6 }'
 
-# Benchmarks (bench/, results in docs/PERFORMANCE.md): wrk from Debian, the
+# Benchmarks (bench/, results in docs/PERFORMANCE.md): wrk and valgrind from Debian, the
 # peer (Datasette) from the bench extra. Catalogues are cached in BENCH_DIR.
 bench: install $(VENV)/.bench-installed
-	@command -v wrk >/dev/null || ./.ci/bench-packages
+	@command -v wrk >/dev/null && command -v valgrind >/dev/null || ./.ci/bench-packages
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 $(VENV)/.bench-installed: setup.cfg

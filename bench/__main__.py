@@ -45,7 +45,16 @@ class BenchContext:
     # checkout to serve from (to compare a change against its parent).
     service_overrides: dict = field(default_factory=dict)
     service_tree: str = ""
+    # {suite: [case, …]} chosen with --cases; a suite not named runs its defaults.
+    cases: dict = field(default_factory=dict)
+    # --quick: suites that take minutes (callgrind, Zipf) run a token amount,
+    # enough to try the harness, not to quote.
+    quick: bool = False
     raw: dict = field(default_factory=dict)
+
+    def cases_of(self, suite, defaults):
+        """The cases ``suite`` runs: those chosen for it, or its ``defaults``."""
+        return self.cases.get(suite) or list(defaults)
 
     def service_env(self, catalogue, **overrides):
         # Production settings, except a rate limit no benchmark reaches: the
@@ -109,6 +118,31 @@ def machine_section(context, started, load_before, load_after):
     return report.Section("run", "The run", "\n".join(lines))
 
 
+def chosen_cases(items):
+    """{suite: [case, …]} from --cases' SUITE=CASE,CASE items."""
+    cases = {}
+    for item in items:
+        suite, separator, names = item.partition("=")
+        if not separator or not names:
+            raise SystemExit(f"--cases {item!r}: expected SUITE=CASE[,CASE…]")
+        cases.setdefault(suite, []).extend(names.split(","))
+    return cases
+
+
+def run_suite(suite, context):
+    """The suite's sections, each noting the load average at the suite's
+    start and end: on a shared machine every timing depends on it."""
+    name = suite.__name__.rpartition(".")[2]
+    load_start = load_average()
+    sections = suite.run(context)
+    load_end = load_average()
+    context.raw.setdefault("load_average", {})[name] = {"start": load_start, "end": load_end}
+    for section in sections:
+        section.notes.append(f"load average (1, 5, 15 min) at the suite's start: {load_start}; "
+                             f"at its end: {load_end}")
+    return sections
+
+
 def load_average():
     with open("/proc/loadavg") as file:
         return " ".join(file.read().split()[:3])
@@ -123,13 +157,17 @@ def parse_args(argv):
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="gunicorn workers (default: one per core, as in production)")
     parser.add_argument("--suite", action="append", help="run only this suite (repeatable)")
+    parser.add_argument("--cases", action="append", default=[], metavar="SUITE=CASE,CASE",
+                        help="run only these cases of a suite that has cases (repeatable), "
+                             "e.g. instructions=isrc,isrc_hit")
     parser.add_argument("--service-env", action="append", default=[], metavar="NAME=VALUE",
                         help="experiment: extra environment for the service only (implies --no-docs)")
     parser.add_argument("--service-tree", default="", metavar="DIR",
                         help="experiment: serve the app from another checkout (implies --no-docs)")
     parser.add_argument("--no-docs", action="store_true", help="do not write docs/PERFORMANCE.md")
     parser.add_argument("--quick", action="store_true",
-                        help="try the harness: a 50k catalogue, 3 s runs, no docs")
+                        help="try the harness: a 50k catalogue, 3 s runs, token amounts of the "
+                             "callgrind, Zipf and cold-cache suites, no docs")
     args = parser.parse_args(argv)
     if args.quick:
         args.tracks, args.seconds, args.no_docs = "50000", 3, True
@@ -147,12 +185,14 @@ def main(argv=None):
         catalogues, args.seconds, args.connections, args.workers,
         service_overrides=dict(item.split("=", 1) for item in args.service_env),
         service_tree=args.service_tree,
+        cases=chosen_cases(args.cases),
+        quick=args.quick,
     )
     load_before = load_average()
     sections = []
     for suite in find_suites(args.suite):
         print(f"bench: suite {suite.__name__}", flush=True)
-        sections.extend(suite.run(context))
+        sections.extend(run_suite(suite, context))
     sections.insert(0, machine_section(context, started, load_before, load_average()))
     for section in sections:
         print("\n" + section.markdown())

@@ -13,6 +13,9 @@ process (/proc/self/io read_bytes, readahead included), and times it. The
 first lookups pay for the B-trees' upper levels; the later ones show the
 steady cold cost, which is what a random key costs on the real 216 GB files
 for a long time.
+
+As a suite of ``make bench`` it runs on every catalogue of the run, with
+``SUITE_LOOKUPS`` lookups, mmap on and off.
 """
 
 import argparse
@@ -28,8 +31,12 @@ from app.files import ServedFiles
 from bench.catalogues import drop_from_page_cache
 from bench.catalogues import ensure_catalogue
 from bench.keys import sample_keys
+from bench.report import Section
+from bench.report import Table
 
 PAGE = 4096
+SUITE_LOOKUPS = 300
+MMAP_SIZES = "274877906944,0"
 
 
 def _read_bytes():
@@ -81,7 +88,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench.cold_pages", description=__doc__.splitlines()[0])
     parser.add_argument("--tracks", default="1000000,5000000")
     parser.add_argument("--lookups", type=int, default=300)
-    parser.add_argument("--mmap-size", default="274877906944,0",
+    parser.add_argument("--mmap-size", default=MMAP_SIZES,
                         help="PRAGMA mmap_size values to compare (the service's default, then reads)")
     args = parser.parse_args(argv)
     results = {"load_before": Path("/proc/loadavg").read_text().split()[:3], "catalogues": []}
@@ -92,6 +99,36 @@ def main(argv=None):
             )
     results["load_after"] = Path("/proc/loadavg").read_text().split()[:3]
     print(json.dumps(results, indent=1))
+
+
+def run(context):
+    lookups = 40 if context.quick else SUITE_LOOKUPS
+    measured = [
+        (catalogue, cold_lookups(catalogue, lookups, int(mmap_size)))
+        for catalogue in context.catalogues for mmap_size in MMAP_SIZES.split(",")
+    ]
+    results = [result for _, result in measured]
+    context.raw["cold_pages"] = results
+    rows = []
+    for catalogue, result in measured:
+        first, later = result["first"], result["later"]
+        rows.append([
+            catalogue.label, "on (default)" if result["mmap_size"] else "off",
+            result["resident_before_after_drop"],
+            f"{first['major_faults']['mean']:.1f} / {first['pages_read']['mean']:,.0f}, "
+            f"{first['ms']['p50']:.1f} ms",
+            round(later["major_faults"]["mean"], 2),
+            f"{later['pages_read']['mean']:,.0f}, {later['pages_read']['p50']:,.0f}",
+            round(later["ms"]["p50"], 1), round(later["ms"]["p99"], 1),
+        ])
+    table = Table(["catalogue", "mmap", "resident before → after the drop",
+                   "first lookups: faults / pages read per lookup (mean), p50 ms",
+                   "later: faults per lookup", "later: pages read per lookup (mean, p50)",
+                   "later: p50 ms", "later: p99 ms"], rows,
+                  title=f"{lookups} ISRC lookups per row, the first "
+                        f"{results[0]['first_lookups']} apart")
+    intro = "`python -m bench.cold_pages` (module docstring): pages are 4 kB, readahead included."
+    return [Section("cold_pages", "Cold cache: what a lookup reads from disk", intro, [table])]
 
 
 if __name__ == "__main__":

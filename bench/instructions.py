@@ -13,8 +13,10 @@ metrics, caching headers, the answer cache. The ``without …`` cases drop one
 group of request hooks to show what each costs. ``--tree`` measures another
 checkout (the code before a change) over the same catalogue and keys.
 
-Not a suite of ``make bench`` (callgrind takes minutes); its figures go into
-docs/PERFORMANCE.md by hand, beside the timings.
+As a suite of ``make bench`` it runs ``SUITE_CASES`` (single lookups and
+the cost of each group of hooks; the batches are bench/batch_cost.py's) on
+the smallest catalogue with ``SUITE_REQUESTS`` requests per case, about two
+minutes a case; ``--cases instructions=…`` chooses others.
 """
 
 import argparse
@@ -48,6 +50,27 @@ CASES = {
     "batch_isrcs_nothing_kept": ("batch_isrcs_repeated", {"SHARED_OBJECTS_MB": 0}, (), 6, 2),
 }
 
+SUITE_CASES = (
+    "floor", "isrc", "isrc_hit", "isrc_304", "isrc_without_limiter", "isrc_log_at_warning",
+    "isrc_without_metrics", "isrc_without_caching_headers", "isrc_without_any_hook",
+)
+SUITE_REQUESTS = 150
+LABELS = {
+    "floor": "bare Flask app and route (the floor), in process",
+    "isrc": "ISRC lookup, a new key each time (answer cache miss)",
+    "isrc_hit": "ISRC lookup, the same key again (answer cache hit)",
+    "isrc_304": "conditional GET with the held ETag (304)",
+    "isrc_no_answer_cache": "ISRC lookup, answer cache off",
+    "isrc_without_limiter": "ISRC lookup without the rate limiter",
+    "isrc_log_at_warning": "ISRC lookup, request log at WARNING",
+    "isrc_without_metrics": "ISRC lookup without the metrics hooks",
+    "isrc_without_caching_headers": "ISRC lookup without caching headers and answer cache",
+    "isrc_without_any_hook": "ISRC lookup with every request hook removed",
+    "batch_isrcs": "batch of 400 ISRCs, distinct bodies",
+    "batch_isrcs_repeated": "batch of 400 ISRCs, the same two bodies again",
+    "batch_isrcs_nothing_kept": "the same two bodies, SHARED_OBJECTS_MB=0",
+}
+
 _collected_re = re.compile(r"Collected : (\d+)")
 
 
@@ -62,7 +85,7 @@ def production_settings(main_file):
     }
 
 
-def _requests(route, keys, count):
+def requests_of(route, keys, count):
     """[(method, path, body, headers)] for ``count`` requests of ``route``."""
     isrcs = keys["isrcs"]
     if route == "floor":
@@ -91,18 +114,15 @@ def worker(case, main_file, keys_file, count):
 
     route, settings, dropped, _, _ = CASES[case]
     sys.stderr = open(os.devnull, "w")  # the request log at INFO
-    app = create_app({**production_settings(main_file), **settings})
     if route == "floor":
-        # A bare route under the same app object: the Flask floor.
-        app.before_request_funcs.clear()
-        app.after_request_funcs.clear()
-        app.teardown_request_funcs.clear()
-        app.add_url_rule("/floor", "floor", lambda: {"ok": True})
+        app = _floor_app()
+    else:
+        app = create_app({**production_settings(main_file), **settings})
     for funcs in (app.before_request_funcs, app.after_request_funcs, app.teardown_request_funcs):
         for key, hooks in funcs.items():
             hooks[:] = [hook for hook in hooks if not _module_of(hook).startswith(dropped or ("-",))]
     keys = json.loads(Path(keys_file).read_text())
-    requests = _requests(route, keys, count)
+    requests = requests_of(route, keys, count)
     tag = None
     if route == "isrc_304":
         # The client holds the tag of an earlier answer.
@@ -119,6 +139,20 @@ def worker(case, main_file, keys_file, count):
         status, _ = _call(app, environ)
         if status not in ("200 OK", "304 NOT MODIFIED"):
             raise RuntimeError(f"{path}: {status}")
+
+
+def _floor_app():
+    """The Flask floor: bench/floor_app.py's bare route, built here because
+    this script imports nothing of bench from the measured tree. (A route
+    added to the service's app, hooks removed, would still pass through what
+    the service wraps around every view, such as its answer cache.)"""
+    from flask import Flask
+    from flask import jsonify
+
+    app = Flask("floor")
+    constant = {"status": "ok", "service": "floor"}
+    app.add_url_rule("/floor", "floor", lambda: jsonify(constant))
+    return app
 
 
 def _module_of(hook):
@@ -160,6 +194,76 @@ def per_request(case, main_file, keys_file, tree, requests=0):
     return (high - low) / requests
 
 
+def tracks_per_batch(case, main_file, keys):
+    """Tracks in the answers to the batches a case measures (after its
+    warm-up), as this checkout answers them outside callgrind: answers are
+    the same in every tree, and counting them under callgrind would be
+    counted."""
+    from app import create_app
+
+    route, settings, _, requests, warm_up = CASES[case]
+    app = create_app({**production_settings(main_file), **settings, "LOG_LEVEL": "WARNING"})
+    client = app.test_client()
+    counts = [
+        sum(len(found) for found in client.post(path, data=body, content_type="application/json")
+            .get_json()["isrcs"].values())
+        for _, path, body, _ in requests_of(route, keys, warm_up + requests)[warm_up:]
+    ]
+    return sum(counts) / len(counts)
+
+
+def measure_cases(cases, main_file, tree, requests=0, progress=print):
+    """({case: instructions per request}, {batch case: tracks per answer});
+    a case the tree cannot run is left out."""
+    from bench.keys import sample_keys
+
+    results, tracks = {}, {}
+    keys = sample_keys(main_file, 4000)
+    with tempfile.TemporaryDirectory() as scratch:
+        keys_file = Path(scratch) / "keys.json"
+        keys_file.write_text(json.dumps(keys))
+        for case in cases:
+            try:
+                results[case] = per_request(case, main_file, keys_file, tree, requests)
+            except RuntimeError as error:
+                progress(str(error))
+                continue
+            progress(f"{case}: {results[case] / 1e6:.3f} M instructions per request")
+            if case.startswith("batch"):
+                tracks[case] = tracks_per_batch(case, main_file, keys)
+    return results, tracks
+
+
+def section(results, tracks, tracks_label):
+    from bench.report import Section
+    from bench.report import Table
+
+    lookup = results.get("isrc")
+    rows = []
+    for case, count in results.items():
+        # A group of hooks costs what the lookup saves without it.
+        saved = f"{(lookup - count) / 1e6:.3f} M" if lookup and case.startswith("isrc_") else ""
+        per_track = f"{count / tracks[case] / 1e6:.3f} M" if case in tracks else ""
+        rows.append([LABELS.get(case, case), case, f"{count / 1e6:.3f} M", saved, per_track])
+    table = Table(["case", "name", "instructions per request", "less than the ISRC lookup",
+                   "per answered track"], rows,
+                  title=f"{tracks_label} tracks, in process (WSGI), production settings")
+    intro = ("`python -m bench.instructions` (module docstring): each case in a fresh Python "
+             "under callgrind with W and W + N requests, the difference ÷ N; what gunicorn "
+             "adds is in the section on instructions through gunicorn.")
+    return Section("instructions", "Instructions per request in process (callgrind)", intro, [table])
+
+
+def run(context):
+    catalogue = context.catalogues[0]
+    cases = context.cases_of("instructions", ("isrc",) if context.quick else SUITE_CASES)
+    requests = 10 if context.quick else SUITE_REQUESTS
+    results, tracks = measure_cases(cases, catalogue.main, context.service_tree or REPO, requests)
+    context.raw["instructions"] = {"tracks": catalogue.tracks, "requests": requests,
+                                   "per_request": results, "tracks_per_answer": tracks}
+    return [section(results, tracks, catalogue.label)]
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench.instructions",
                                      description=__doc__.splitlines()[0])
@@ -177,22 +281,20 @@ def main(argv=None):
         worker(args.worker, args.main, args.keys, args.count)
         return 0
     from bench.catalogues import ensure_catalogue
-    from bench.keys import sample_keys
 
     catalogue = ensure_catalogue(args.tracks)
-    results = {}
-    with tempfile.TemporaryDirectory() as scratch:
-        keys_file = Path(scratch) / "keys.json"
-        keys_file.write_text(json.dumps(sample_keys(catalogue.main, 4000)))
-        for case in args.cases.split(","):
-            try:
-                results[case] = per_request(case, catalogue.main, keys_file, args.tree, args.requests)
-            except RuntimeError as error:  # a case the measured tree cannot run
-                print(error, file=sys.stderr)
-                continue
-            print(f"{case}: {results[case] / 1e6:.3f} M instructions per request", flush=True)
-    print(json.dumps({"tracks": args.tracks, "tree": args.tree, "per_request": results}))
+    load_start = _load_average()
+    results, tracks = measure_cases(
+        args.cases.split(","), catalogue.main, args.tree, args.requests,
+        progress=lambda line: print(line, file=sys.stderr, flush=True))
+    print(json.dumps({"tracks": args.tracks, "tree": args.tree, "requests": args.requests,
+                      "load_start": load_start, "load_end": _load_average(),
+                      "per_request": results, "tracks_per_answer": tracks}))
     return 0
+
+
+def _load_average():
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 if __name__ == "__main__":

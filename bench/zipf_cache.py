@@ -11,6 +11,9 @@ the cache holds at its end and the growth of the process's private memory
 (RssAnon: the catalogue's mapped pages left out); then the CPU of one hit
 and of one miss (time.process_time over repeated requests). Run one size
 per process for the memory figure to be that size's alone.
+
+As a suite of ``make bench`` it runs ``SUITE_SIZES_MB`` on the smallest
+catalogue, each size in a process of its own.
 """
 
 import argparse
@@ -19,6 +22,8 @@ import io
 import itertools
 import json
 import random
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -27,8 +32,12 @@ from werkzeug.test import EnvironBuilder
 
 from app import create_app
 from app.db import read_only
+from bench.report import Section
+from bench.report import Table
 
 EXPONENT = 1.1
+SUITE_SIZES_MB = (20, 200)
+SUITE_REQUESTS = 300_000
 VISIBLE_TRACK_IDS = """
 SELECT tracks.id FROM tracks JOIN albums ON albums.rowid = tracks.album_rowid
 """
@@ -120,13 +129,42 @@ def main(argv=None):
 
     catalogue = ensure_catalogue(args.tracks)
     paths = zipf_paths(catalogue.main, args.requests)
-    print(f"distinct tracks asked: {len(set(paths)):,} of {len(paths):,} requests", flush=True)
-    results = {"load_before": open("/proc/loadavg").read().split()[:3]}
+    results = {"load_before": open("/proc/loadavg").read().split()[:3],
+               "distinct_tracks": len(set(paths)), "requests": len(paths)}
     results["hit_path_cpu_ms"] = cpu_per_request(catalogue.main, paths, 64, 3000)
     results["miss_path_cpu_ms"] = cpu_per_request(catalogue.main, paths, 0, 3000)
     results["sizes"] = [hit_rate(catalogue.main, float(size), paths) for size in args.sizes.split(",")]
     results["load_after"] = open("/proc/loadavg").read().split()[:3]
     print(json.dumps(results, indent=1))
+
+
+def run(context):
+    catalogue = context.catalogues[0]
+    runs = []
+    requests = 3000 if context.quick else SUITE_REQUESTS
+    for size in SUITE_SIZES_MB:
+        completed = subprocess.run(
+            [sys.executable, "-m", "bench.zipf_cache", "--tracks", str(catalogue.tracks),
+             "--sizes", str(size), "--requests", str(requests)],
+            capture_output=True, text=True, check=True,
+        )
+        runs.append(json.loads(completed.stdout))
+    context.raw["zipf_cache"] = {"tracks": catalogue.tracks, "runs": runs}
+    rows = [
+        [f"{size['megabytes']:g} MB", size["entries"], f"{size['hit_rate']:.1%}",
+         round(size["cache_mb"], 1), round(size["private_memory_growth_mb"]),
+         round(size["cpu_ms_per_request"], 2), round(one["hit_path_cpu_ms"], 2),
+         round(one["miss_path_cpu_ms"], 2), f"{' '.join(one['load_before'])} → {' '.join(one['load_after'])}"]
+        for one in runs for size in one["sizes"]
+    ]
+    table = Table(["setting", "entries held at the end", "hit rate", "cache's own count MB",
+                   "private memory growth MB", "CPU ms per request (all)", "a hit: CPU ms",
+                   "a miss: CPU ms", "load average (start → end)"], rows,
+                  title=f"{catalogue.label} tracks, {requests:,} requests, "
+                        f"{runs[0]['distinct_tracks']:,} distinct tracks asked")
+    intro = (f"`python -m bench.zipf_cache --tracks {catalogue.tracks} --sizes N "
+             f"--requests {requests}`, one size per process (module docstring).")
+    return [Section("zipf_cache", "Answer cache under Zipf traffic (exponent 1.1)", intro, [table])]
 
 
 if __name__ == "__main__":
