@@ -40,14 +40,16 @@ CASES = {
     "floor": ("floor", 300, 30),
     "isrc": ("isrc", 150, 30),
     "isrc_hit": ("isrc_hit", 150, 30),
+    "album_tracks": ("album_tracks", 150, 30),
     "batch_isrcs": ("batch_isrcs", 6, 2),
     "batch_isrcs_repeated": ("batch_isrcs_repeated", 6, 2),
 }
-DEFAULT_CASES = ("floor", "isrc", "isrc_hit", "batch_isrcs")
+DEFAULT_CASES = ("floor", "isrc", "isrc_hit", "album_tracks", "batch_isrcs")
 LABELS = {
     "floor": "bare Flask route (the floor)",
     "isrc": "ISRC lookup, a new key each time (answer cache miss)",
     "isrc_hit": "ISRC lookup, the same key again (answer cache hit, where there is one)",
+    "album_tracks": "an album's tracks, a new album each time",
     "batch_isrcs": "batch of 400 ISRCs, distinct bodies",
     "batch_isrcs_repeated": "batch of 400 ISRCs, the same two bodies again",
 }

@@ -44,6 +44,7 @@ CASES = {
     "isrc_without_any_hook": ("isrc", {"RATELIMIT_ENABLED": False, "LOG_LEVEL": "WARNING"},
                               ("app.metrics", "app.http_cache", "app.logs", "app.limits",
                                "app.answer_cache"), 400, 50),
+    "album_tracks": ("album_tracks", {}, (), 400, 50),
     "batch_isrcs": ("batch_isrcs", {}, (), 6, 2),
     # The same two bodies again and again: every album and artist is held.
     "batch_isrcs_repeated": ("batch_isrcs_repeated", {}, (), 6, 2),
@@ -53,6 +54,7 @@ CASES = {
 SUITE_CASES = (
     "floor", "isrc", "isrc_hit", "isrc_304", "isrc_without_limiter", "isrc_log_at_warning",
     "isrc_without_metrics", "isrc_without_caching_headers", "isrc_without_any_hook",
+    "album_tracks",
 )
 SUITE_REQUESTS = 150
 LABELS = {
@@ -66,6 +68,7 @@ LABELS = {
     "isrc_without_metrics": "ISRC lookup without the metrics hooks",
     "isrc_without_caching_headers": "ISRC lookup without caching headers and answer cache",
     "isrc_without_any_hook": "ISRC lookup with every request hook removed",
+    "album_tracks": "an album's tracks, a new album each time",
     "batch_isrcs": "batch of 400 ISRCs, distinct bodies",
     "batch_isrcs_repeated": "batch of 400 ISRCs, the same two bodies again",
     "batch_isrcs_nothing_kept": "the same two bodies, SHARED_OBJECTS_MB=0",
@@ -92,6 +95,10 @@ def requests_of(route, keys, count):
         return [("GET", "/floor", None, {})] * count
     if route == "isrc":
         return [("GET", f"/lookup/isrc/{isrcs[i % len(isrcs)]}", None, {}) for i in range(count)]
+    if route == "album_tracks":
+        albums = keys["albums"]
+        return [("GET", f"/lookup/album/{albums[i % len(albums)]}/tracks", None, {})
+                for i in range(count)]
     if route in ("isrc_hit", "isrc_304"):
         return [("GET", f"/lookup/isrc/{isrcs[0]}", None, {})] * count
     if route in ("batch_isrcs", "batch_isrcs_repeated"):
