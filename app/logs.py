@@ -38,7 +38,8 @@ class RequestIdFilter(logging.Filter):
     """Add the current request's id to every record logged during a request."""
 
     def filter(self, record):
-        if has_request_context() and "request_id" in g:
+        # The request line brings its own (finish_request).
+        if "request_id" not in record.__dict__ and has_request_context() and "request_id" in g:
             record.request_id = g.request_id
         return True
 
@@ -110,31 +111,38 @@ def start_request():
 
 
 def finish_request(response):
-    response.headers[REQUEST_ID_HEADER] = g.request_id
+    state = g._get_current_object()
+    response.headers[REQUEST_ID_HEADER] = state.request_id
     # The level first: the line's fields cost more than the check.
     if not requests_log.isEnabledFor(logging.INFO):
         return response
-    duration = time.perf_counter() - g.request_started
-    requests_log.info(
-        "request",
-        extra={
-            "method": request.method,
-            "path": request.path,
-            "route": route_template(),
-            "status": response.status_code,
-            "duration_ms": round(duration * 1000, 3),
-            # Time it waited for a thread before that (app.arrival).
-            "queued_ms": round((g.request_started - g.get("request_arrived", g.request_started)) * 1000, 3),
-            "bytes": _body_bytes(response),
-            "client_ip": request.remote_addr,
-            "user_agent": request.user_agent.string,
-        },
+    current = request._get_current_object()
+    started = state.request_started
+    fields = {
+        "method": current.method,
+        "path": current.path,
+        "route": route_template(),
+        "status": response.status_code,
+        "duration_ms": round((time.perf_counter() - started) * 1000, 3),
+        # Time it waited for a thread before that (app.arrival).
+        "queued_ms": round((started - state.get("request_arrived", started)) * 1000, 3),
+        "bytes": _body_bytes(current, response),
+        "client_ip": current.remote_addr,
+        "user_agent": current.user_agent.string,
+        # Last, where the handler's filter puts it on every other line.
+        "request_id": state.request_id,
+    }
+    # The record made and handled directly: Logger.info would first walk the
+    # stack for the caller's file and line, which the line does not show.
+    record = requests_log.makeRecord(
+        requests_log.name, logging.INFO, "(unknown file)", 0, "request", (), None, extra=fields
     )
+    requests_log.handle(record)
     return response
 
 
-def _body_bytes(response):
-    if request.method == "HEAD" or response.status_code in (204, 304):
+def _body_bytes(current, response):
+    if current.method == "HEAD" or response.status_code in (204, 304):
         return 0
     return response.calculate_content_length() or 0
 
