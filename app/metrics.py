@@ -88,11 +88,29 @@ def start_request():
     g.metrics_in_flight = True
 
 
+# (route, method, status) -> the series of the three per-request metrics.
+# prometheus_client checks and converts label values on every labels()
+# call; the routes, methods and statuses met are few, their series
+# are made once.
+_series_by_answer = {}
+
+
+def _series(route, method, status):
+    series = _series_by_answer.get((route, method, status))
+    if series is None:
+        series = _series_by_answer[route, method, status] = (
+            REQUESTS.labels(route, method, str(status)),
+            LATENCY.labels(route),
+            SQL_STATEMENTS.labels(route),
+        )
+    return series
+
+
 def record_answer(response):
-    route = route_template()
-    REQUESTS.labels(route, request.method, str(response.status_code)).inc()
-    LATENCY.labels(route).observe(time.perf_counter() - g.request_started)
-    SQL_STATEMENTS.labels(route).observe(db.request_statements())
+    answered, latency, statements = _series(route_template(), request.method, response.status_code)
+    answered.inc()
+    latency.observe(time.perf_counter() - g.request_started)
+    statements.observe(db.request_statements())
     return response
 
 
