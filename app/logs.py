@@ -118,7 +118,11 @@ def finish_request(response):
         return response
     current = request._get_current_object()
     started = state.request_started
-    fields = {
+    # The fields as python-json-logger's message dict: its "message" takes
+    # the place of the record's own, the rest follow in this order, and the
+    # record's attributes are not scanned for them one by one.
+    line = {
+        "message": "request",
         "method": current.method,
         "path": current.path,
         "route": route_template(),
@@ -129,14 +133,15 @@ def finish_request(response):
         "bytes": _body_bytes(current, response),
         "client_ip": current.remote_addr,
         "user_agent": current.user_agent.string,
-        # Last, where the handler's filter puts it on every other line.
-        "request_id": state.request_id,
     }
-    # The record made and handled directly: Logger.info would first walk the
-    # stack for the caller's file and line, which the line does not show.
+    # Made and handled directly: Logger.info would first walk the stack
+    # for the caller's file and line, which the line does not show.
     record = requests_log.makeRecord(
-        requests_log.name, logging.INFO, "(unknown file)", 0, "request", (), None, extra=fields
+        requests_log.name, logging.INFO, "(unknown file)", 0, line, (), None
     )
+    # Set here, the handler's filter need not look it up again; it comes
+    # last, where the filter puts it on every other line.
+    record.request_id = state.request_id
     requests_log.handle(record)
     return response
 
