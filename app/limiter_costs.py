@@ -9,6 +9,7 @@ storage checks the expiry on every read.
 """
 
 import threading
+import time
 
 from limits.storage import MemoryStorage
 
@@ -19,8 +20,17 @@ EXPIRY_SWEEP_SECONDS = 1.0
 class SweepingMemoryStorage(MemoryStorage):
     """limits' MemoryStorage whose expiry sweep runs every EXPIRY_SWEEP_SECONDS."""
 
+    # When the sweep's thread is next looked at (time.monotonic()).
+    _next_sweep_check = 0.0
+
     def _MemoryStorage__schedule_expiry(self):
-        # Overrides MemoryStorage's private __schedule_expiry (limits 4–5).
+        # Overrides MemoryStorage's private __schedule_expiry (limits 4–5),
+        # called on every count: asking the thread whether it is alive on
+        # each would cost more than the clock.
+        now = time.monotonic()
+        if now < self._next_sweep_check:
+            return
+        self._next_sweep_check = now + EXPIRY_SWEEP_SECONDS
         if not self.timer.is_alive():
             # Not a daemon, as limits' own: a daemon thread still running
             # while a worker's interpreter shuts down logs a traceback.
