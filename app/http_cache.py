@@ -15,7 +15,6 @@ and ``/metrics`` describe the present moment, so they are never stored either.
 
 from typing import NamedTuple
 
-from flask import current_app
 from flask import g
 from flask import request
 
@@ -49,11 +48,13 @@ class EarlyTag(NamedTuple):
 
 
 class HttpCaching:
-    """An app's caching: its answer ``cache`` and its ``Cache-Control`` value."""
+    """An app's caching: its answer ``cache``, its ``Cache-Control`` value
+    and the class of its answers."""
 
-    def __init__(self, cache, cache_control):
+    def __init__(self, cache, cache_control, response_class):
         self.cache = cache
         self.cache_control = cache_control
+        self.response_class = response_class
 
     def answer_early(self):
         """In place of the view: answer 304 or from the cache when the request allows it."""
@@ -74,7 +75,7 @@ class HttpCaching:
         tag = cache.tag(key)
         if "HTTP_IF_NONE_MATCH" in environ and _holds(current.if_none_match, tag):
             g.early_tag = EarlyTag(key, tag, fingerprint, False)
-            response = current_app.response_class(status=304)
+            response = self.response_class(status=304)
             response.headers["ETag"] = f'"{tag}"'
             return response
         answer = cache.get(key) if cache.enabled else None
@@ -84,7 +85,7 @@ class HttpCaching:
         metrics.count_answer_cache(answer is not None)
         if answer is None:
             return None
-        return current_app.response_class(answer.body, content_type=answer.content_type)
+        return self.response_class(answer.body, content_type=answer.content_type)
 
     def add_headers(self, response):
         """after_request: Cache-Control, the ETag, and the answer kept."""
@@ -125,7 +126,9 @@ def _holds(if_none_match, tag):
 
 def init_app(app):
     cache = app.extensions["answer_cache"] = AnswerCache(app.config["ANSWER_CACHE_MB"])
-    caching = HttpCaching(cache, f"public, max-age={int(app.config['CACHE_MAX_AGE'])}")
+    caching = HttpCaching(
+        cache, f"public, max-age={int(app.config['CACHE_MAX_AGE'])}", app.response_class
+    )
     app.after_request(caching.add_headers)
     # Checked in place of the view, after every before_request hook: the
     # rate limit still counts a kept answer, and a blueprint's own check
