@@ -94,6 +94,10 @@ def configure_logging(level):
     if not any(handler.name == HANDLER_NAME for handler in root.handlers):
         logging.config.dictConfig(logging_config(level))
     root.setLevel(level)
+    # No line shows a thread or process name (json_formatter): logging need
+    # not look them up for every record (the logging HOWTO, "Optimization").
+    logging.logThreads = False
+    logging.logMultiprocessing = False
 
 
 def request_id_from(headers):
