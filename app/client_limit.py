@@ -7,7 +7,8 @@ on every request which limits, exemptions and filters apply to the endpoint
 and keep what they found in a per-request context: with every production
 feature on, that cost more than an ISRC lookup's SQL (docs/PERFORMANCE.md).
 Here the limit is resolved once, and a request costs its count in the storage
-(a hit, then the window's state for the headers) and three headers, as before:
+(with the fixed window, the default: an increment and a read of the window's
+end) and the headers, as before:
 ``X-RateLimit-Limit``, ``-Remaining``, ``-Reset``, and ``Retry-After`` on a
 refusal (429) or an unavailable answer (503).
 
