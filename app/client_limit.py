@@ -84,7 +84,7 @@ class ClientLimit:
             log.warning("Rate limit storage unreachable - falling back to in-memory storage")
             self.storage_dead = True
             counted = self._count(self.fallback, client)
-        g.rate_limit_window = counted[:3]
+        g._get_current_object().rate_limit_window = counted[:3]
         if counted[3] is not None:
             raise RateLimitExceeded(counted[3])
 
@@ -118,7 +118,7 @@ class ClientLimit:
 
     def add_headers(self, response):
         """after_request: the client's count, and when to retry if refused."""
-        window = g.get("rate_limit_window")
+        window = g._get_current_object().get("rate_limit_window")
         if window is None:
             return response
         amount, remaining, reset_at = window

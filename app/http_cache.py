@@ -74,12 +74,12 @@ class HttpCaching:
         key = f"{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}"
         tag = cache.tag(key)
         if "HTTP_IF_NONE_MATCH" in environ and _holds(current.if_none_match, tag):
-            g.early_tag = EarlyTag(key, tag, fingerprint, False)
+            g._get_current_object().early_tag = EarlyTag(key, tag, fingerprint, False)
             response = self.response_class(status=304)
             response.headers["ETag"] = f'"{tag}"'
             return response
         answer = cache.get(key) if cache.enabled else None
-        g.early_tag = EarlyTag(key, tag, fingerprint, answer is not None)
+        g._get_current_object().early_tag = EarlyTag(key, tag, fingerprint, answer is not None)
         if not cache.enabled:
             return None
         metrics.count_answer_cache(answer is not None)
@@ -94,7 +94,7 @@ class HttpCaching:
         if status >= 400 or current.blueprint in LIVE_BLUEPRINTS:
             response.headers["Cache-Control"] = NOT_STORED
             return response
-        early = g.get("early_tag")
+        early = g._get_current_object().get("early_tag")
         if status == 304 and early is not None:
             # Answered by answer_early, with its tag.
             response.headers["Cache-Control"] = self.cache_control

@@ -9,9 +9,9 @@ and strategy; the per-request work is :class:`app.client_limit.ClientLimit`'s,
 which counts this one limit without resolving it again on every request.
 """
 
+from flask import request
 from flask_limiter import Limiter
 from flask_limiter.constants import ConfigVars
-from flask_limiter.util import get_remote_address
 from limits.strategies import STRATEGIES
 
 from app.client_limit import ClientLimit
@@ -53,7 +53,7 @@ def init_app(app):
     config[ConfigVars.DEFAULT_LIMITS] = None
     # One limiter per app: a limiter shared between apps keeps the first
     # app's settings (tests build apps with different limits).
-    limiter = Limiter(get_remote_address)
+    limiter = Limiter(client_address)
     limiter.init_app(app)
     if not limiter.enabled:
         return
@@ -76,6 +76,12 @@ def init_app(app):
     app.before_request(client_limit.count_request)
     app.after_request(client_limit.add_headers)
     app.extensions["client_limit"] = client_limit
+
+
+def client_address():
+    """The rate limit's key: flask-limiter's get_remote_address, reading the
+    request object once rather than through the request proxy."""
+    return request._get_current_object().remote_addr or "127.0.0.1"
 
 
 def _remove_hooks_of(limiter, app):

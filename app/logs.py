@@ -109,9 +109,10 @@ def request_id_from(headers):
 
 
 def start_request():
-    g.request_id = request_id_from(request.headers)
+    state = g._get_current_object()
+    state.request_id = request_id_from(request._get_current_object().headers)
     # The one clock of a request: its log line and its metrics both read it.
-    g.request_started = time.perf_counter()
+    state.request_started = time.perf_counter()
 
 
 def finish_request(response):
