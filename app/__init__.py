@@ -75,4 +75,28 @@ def create_app(overrides=None):
     app.register_blueprint(docs.bp)
     # From the registered routes, so it needs them all.
     app.extensions["openapi"] = build_spec(app)
+    _check_for_coroutines_once(app)
     return app
+
+
+def _check_for_coroutines_once(app):
+    """Ask once whether each registered view and request hook is a coroutine.
+
+    Flask asks it of every hook and of the view on every request (inspect's
+    code flags, a dozen times a request); the answer for a registered
+    function never changes. Functions added later are asked as Flask asks.
+    """
+    ensure_sync = app.ensure_sync
+    registered = [*app.view_functions.values(), *app.teardown_appcontext_funcs]
+    for hooks_by_blueprint in (
+        app.before_request_funcs, app.after_request_funcs, app.teardown_request_funcs,
+    ):
+        for hooks in hooks_by_blueprint.values():
+            registered.extend(hooks)
+    callable_now = {function: ensure_sync(function) for function in registered}
+
+    def ensure_sync_once(function):
+        found = callable_now.get(function)
+        return ensure_sync(function) if found is None else found
+
+    app.ensure_sync = ensure_sync_once

@@ -13,7 +13,8 @@ cached 429 would throttle other clients behind a shared cache. ``/health``
 and ``/metrics`` describe the present moment, so they are never stored either.
 """
 
-from flask import current_app
+from typing import NamedTuple
+
 from flask import g
 from flask import request
 
@@ -37,39 +38,84 @@ CONDITIONS = (
 )
 
 
-def _request_key():
-    # The request as sent, path and query string: the whole input of a GET.
-    environ = request.environ
-    return f"{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}"
+class EarlyTag(NamedTuple):
+    """What answer_early learnt of a request, for add_cache_headers."""
+
+    key: str
+    tag: str
+    fingerprint: tuple
+    from_cache: bool
 
 
-def answer_early():
-    """In place of the view: answer 304 or from the cache when the request allows it."""
-    if request.method not in ("GET", "HEAD") or request.url_rule is None:
-        return None
-    if request.blueprint in NOT_KEPT:
-        return None
-    try:
-        fingerprint = db.request_files_fingerprint()
-    except db.FileUnavailable:
-        return None  # the view answers it (503), and nothing is kept
-    cache = current_app.extensions["answer_cache"]
-    cache.follow(fingerprint)
-    key = _request_key()
-    g.answer_key = key
-    g.answer_tag = tag = cache.tag(key)
-    if "HTTP_IF_NONE_MATCH" in request.environ and _holds(request.if_none_match, tag):
-        response = current_app.response_class(status=304)
-        response.headers["ETag"] = f'"{tag}"'
+class HttpCaching:
+    """An app's caching: its answer ``cache``, its ``Cache-Control`` value
+    and the class of its answers."""
+
+    def __init__(self, cache, cache_control, response_class):
+        self.cache = cache
+        self.cache_control = cache_control
+        self.response_class = response_class
+
+    def answer_early(self):
+        """In place of the view: answer 304 or from the cache when the request allows it."""
+        current = request._get_current_object()
+        if current.method not in ("GET", "HEAD") or current.url_rule is None:
+            return None
+        if current.blueprint in NOT_KEPT:
+            return None
+        try:
+            fingerprint = db.request_files_fingerprint()
+        except db.FileUnavailable:
+            return None  # the view answers it (503), and nothing is kept
+        cache = self.cache
+        cache.follow(fingerprint)
+        # The request as sent, path and query string: the whole input of a GET.
+        environ = current.environ
+        key = f"{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}"
+        tag = cache.tag(key)
+        if "HTTP_IF_NONE_MATCH" in environ and _holds(current.if_none_match, tag):
+            g._get_current_object().early_tag = EarlyTag(key, tag, fingerprint, False)
+            response = self.response_class(status=304)
+            response.headers["ETag"] = f'"{tag}"'
+            return response
+        answer = cache.get(key) if cache.enabled else None
+        g._get_current_object().early_tag = EarlyTag(key, tag, fingerprint, answer is not None)
+        if not cache.enabled:
+            return None
+        metrics.count_answer_cache(answer is not None)
+        if answer is None:
+            return None
+        return self.response_class(answer.body, content_type=answer.content_type)
+
+    def add_headers(self, response):
+        """after_request: Cache-Control, the ETag, and the answer kept."""
+        current = request._get_current_object()
+        status = response.status_code
+        if status >= 400 or current.blueprint in LIVE_BLUEPRINTS:
+            response.headers["Cache-Control"] = NOT_STORED
+            return response
+        early = g._get_current_object().get("early_tag")
+        if status == 304 and early is not None:
+            # Answered by answer_early, with its tag.
+            response.headers["Cache-Control"] = self.cache_control
+            return response
+        if current.method not in ("GET", "HEAD") or status != 200:
+            return response
+        response.headers["Cache-Control"] = self.cache_control
+        if early is not None:
+            response.headers["ETag"] = f'"{early.tag}"'
+            if not early.from_cache and response.is_sequence:
+                answer = Answer(response.get_data(), response.content_type)
+                self.cache.put(early.key, answer, early.fingerprint)
+        elif response.direct_passthrough:
+            # A file sent by send_file already has its own tag and answers 304 itself.
+            return response
+        else:
+            response.add_etag()
+        environ = current.environ
+        if any(condition in environ for condition in CONDITIONS):
+            response.make_conditional(current)
         return response
-    if not cache.enabled:
-        return None
-    answer = cache.get(key)
-    metrics.count_answer_cache(answer is not None)
-    if answer is None:
-        return None
-    g.answer_from_cache = True
-    return current_app.response_class(answer.body, content_type=answer.content_type)
 
 
 def _holds(if_none_match, tag):
@@ -78,48 +124,19 @@ def _holds(if_none_match, tag):
     return not if_none_match.star_tag and if_none_match.contains(tag)
 
 
-def add_cache_headers(response):
-    if response.status_code >= 400 or request.blueprint in LIVE_BLUEPRINTS:
-        response.headers["Cache-Control"] = NOT_STORED
-        return response
-    tag = g.get("answer_tag")
-    if response.status_code == 304 and tag is not None:
-        # Answered by answer_early, with its tag.
-        response.headers["Cache-Control"] = current_app.extensions["cache_control"]
-        return response
-    if request.method not in ("GET", "HEAD") or response.status_code != 200:
-        return response
-    response.headers["Cache-Control"] = current_app.extensions["cache_control"]
-    if tag is not None:
-        response.headers["ETag"] = f'"{tag}"'
-        if not g.get("answer_from_cache") and response.is_sequence:
-            current_app.extensions["answer_cache"].put(
-                g.answer_key,
-                Answer(response.get_data(), response.content_type),
-                g.files_fingerprint,
-            )
-    elif response.direct_passthrough:
-        # A file sent by send_file already has its own tag and answers 304 itself.
-        return response
-    else:
-        response.add_etag()
-    environ = request.environ
-    if any(condition in environ for condition in CONDITIONS):
-        response.make_conditional(request)
-    return response
-
-
 def init_app(app):
-    app.extensions["answer_cache"] = AnswerCache(app.config["ANSWER_CACHE_MB"])
-    app.extensions["cache_control"] = f"public, max-age={int(app.config['CACHE_MAX_AGE'])}"
-    app.after_request(add_cache_headers)
+    cache = app.extensions["answer_cache"] = AnswerCache(app.config["ANSWER_CACHE_MB"])
+    caching = HttpCaching(
+        cache, f"public, max-age={int(app.config['CACHE_MAX_AGE'])}", app.response_class
+    )
+    app.after_request(caching.add_headers)
     # Checked in place of the view, after every before_request hook: the
     # rate limit still counts a kept answer, and a blueprint's own check
     # (an access token) still refuses a request before it gets one.
     view_dispatch = app.dispatch_request
 
     def dispatch_request():
-        early = answer_early()
+        early = caching.answer_early()
         return view_dispatch() if early is None else early
 
     app.dispatch_request = dispatch_request

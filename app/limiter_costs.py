@@ -1,17 +1,15 @@
-"""flask-limiter's per-request work, cut to the counter it needs.
+"""The in-memory rate limit storage, without a new thread every 10 ms.
 
-Measured with callgrind (docs/PERFORMANCE.md), the limiter cost more than an
-ISRC lookup's SQL: on every request it re-parses the limit strings ("100 per
-second") into new objects and works out again which limits and exemptions
-apply to the endpoint, and its in-memory storage starts a new timer thread
-for expiry whenever the last one has ended (every 10 ms). With limits given
-as strings in the settings all of that is the same for every request to an
-endpoint, so it is worked out once per endpoint; the storage's expiry sweep
-runs once a second instead (counts past their window are still ignored at
-once: the storage checks the expiry on every read).
+limits' MemoryStorage drops expired counts in a timer thread it starts
+whenever the last one has ended, 10 ms after a count: below 100 requests a
+second per worker that is a new thread for nearly every request, about
+0.5 ms of CPU each (docs/PERFORMANCE.md). The sweep here runs once a second
+instead; counts past their window are still ignored at once, since the
+storage checks the expiry on every read.
 """
 
 import threading
+import time
 
 from limits.storage import MemoryStorage
 
@@ -22,8 +20,17 @@ EXPIRY_SWEEP_SECONDS = 1.0
 class SweepingMemoryStorage(MemoryStorage):
     """limits' MemoryStorage whose expiry sweep runs every EXPIRY_SWEEP_SECONDS."""
 
+    # When the sweep's thread is next looked at (time.monotonic()).
+    _next_sweep_check = 0.0
+
     def _MemoryStorage__schedule_expiry(self):
-        # Overrides MemoryStorage's private __schedule_expiry (limits 4–5).
+        # Overrides MemoryStorage's private __schedule_expiry (limits 4–5),
+        # called on every count: asking the thread whether it is alive on
+        # each would cost more than the clock.
+        now = time.monotonic()
+        if now < self._next_sweep_check:
+            return
+        self._next_sweep_check = now + EXPIRY_SWEEP_SECONDS
         if not self.timer.is_alive():
             # Not a daemon, as limits' own: a daemon thread still running
             # while a worker's interpreter shuts down logs a traceback.
@@ -31,28 +38,14 @@ class SweepingMemoryStorage(MemoryStorage):
             self.timer.start()
 
 
-def reduce_per_request_work(limiter, app):
-    """Memoise ``limiter``'s resolution of limits per endpoint; quieten its storage."""
-    for storage in (limiter._storage, getattr(limiter, "_fallback_storage", None)):
-        if type(storage) is MemoryStorage:
-            storage.__class__ = SweepingMemoryStorage
-    if any(callable(value) for name, value in app.config.items() if name.startswith("RATELIMIT_")):
-        return  # a limit computed per request: nothing to keep
-    manager = limiter.limit_manager
-    manager.resolve_limits = _memoised(manager.resolve_limits)
-    manager.exemption_scope = _memoised(manager.exemption_scope)
+# limits wraps each storage method of every subclass to translate its
+# errors; MemoryStorage's are wrapped already, so a second wrapper would only
+# cost a call per method on every count.
+for _name in ("incr", "get", "get_expiry", "check", "reset", "clear"):
+    setattr(SweepingMemoryStorage, _name, getattr(MemoryStorage, _name))
 
 
-def _memoised(method):
-    # Keyed by the arguments after the app (endpoint, blueprint, names and
-    # flags): a limiter belongs to one app, and its limits are fixed once
-    # the app is built.
-    answers = {}
-
-    def memoised(app, *arguments):
-        found = answers.get(arguments)
-        if found is None:
-            found = answers[arguments] = method(app, *arguments)
-        return found
-
-    return memoised
+def sweep_memory_storage_once_a_second(storage):
+    """Make ``storage`` sweep once a second if it is limits' MemoryStorage."""
+    if type(storage) is MemoryStorage:
+        storage.__class__ = SweepingMemoryStorage

@@ -4,58 +4,104 @@
 The limit is flask-limiter's *application* limit, whose key is the client
 alone: per-route default limits would give each route a count of its own,
 so a client alternating two routes would get twice the limit.
+flask-limiter reads the settings, parses the limit and opens the storage
+and strategy; the per-request work is :class:`app.client_limit.ClientLimit`'s,
+which counts this one limit without resolving it again on every request.
 """
 
 from flask import request
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
+from flask_limiter.constants import ConfigVars
+from limits.strategies import STRATEGIES
 
-from app.limiter_costs import reduce_per_request_work
+from app.client_limit import ClientLimit
+from app.limiter_costs import SweepingMemoryStorage
+from app.limiter_costs import sweep_memory_storage_once_a_second
 
-# Blueprints outside the limit, named by their modules at import time and
-# exempted on each app's own limiter.
+# Blueprints outside the limit, named by their modules at import time.
 _exempt_blueprints = []
 
-
-def is_cors_preflight():
-    # A browser sends a preflight before each cross-origin POST; counting it
-    # would halve the limit of browser clients.
-    return request.method == "OPTIONS"
+# flask-limiter settings that change what happens per request, which the
+# one application limit per client does not need: refused at start rather
+# than silently ignored.
+UNSUPPORTED_SETTINGS = (
+    ConfigVars.ON_BREACH,
+    ConfigVars.SWALLOW_ERRORS,
+    ConfigVars.APPLICATION_LIMITS_PER_METHOD,
+    ConfigVars.APPLICATION_LIMITS_EXEMPT_WHEN,
+    ConfigVars.APPLICATION_LIMITS_DEDUCT_WHEN,
+    ConfigVars.HEADER_LIMIT,
+    ConfigVars.HEADER_REMAINING,
+    ConfigVars.HEADER_RESET,
+    ConfigVars.HEADER_RETRY_AFTER,
+    ConfigVars.HEADER_RETRY_AFTER_VALUE,
+    ConfigVars.IN_MEMORY_FALLBACK,
+    ConfigVars.META_LIMITS,
+    ConfigVars.ON_META_BREACH,
+)
 
 
 def init_app(app):
+    config = app.config
+    unsupported = [name for name in UNSUPPORTED_SETTINGS if config.get(name)]
+    if unsupported:
+        raise ValueError(f"rate limit settings not supported here: {', '.join(unsupported)}")
     # The setting keeps its documented name, RATELIMIT_DEFAULT, but
     # flask-limiter would apply a default limit to each route apart: it
     # becomes flask-limiter's application limit, one count per client.
-    app.config["RATELIMIT_APPLICATION"] = app.config["RATELIMIT_DEFAULT"]
-    app.config["RATELIMIT_DEFAULT"] = None
+    config[ConfigVars.APPLICATION_LIMITS] = config[ConfigVars.DEFAULT_LIMITS]
+    config[ConfigVars.DEFAULT_LIMITS] = None
     # One limiter per app: a limiter shared between apps keeps the first
     # app's settings (tests build apps with different limits).
-    limiter = Limiter(get_remote_address, headers_enabled=True)
-    limiter.request_filter(is_cors_preflight)
-    # Registered before the limiter's own hook, so it runs after it (Flask
-    # runs after_request hooks last-registered first).
-    app.after_request(retry_after_only_when_refused)
+    limiter = Limiter(client_address)
     limiter.init_app(app)
-    for blueprint in _exempt_blueprints:
-        limiter.exempt(blueprint)
-    reduce_per_request_work(limiter, app)
+    if not limiter.enabled:
+        return
+    _remove_hooks_of(limiter, app)
+    sweep_memory_storage_once_a_second(limiter.storage)
+    application_limits = limiter.limit_manager.application_limits
+    if not application_limits:
+        return
+    fallback = None
+    if config.get(ConfigVars.IN_MEMORY_FALLBACK_ENABLED):
+        fallback = STRATEGIES[config[ConfigVars.STRATEGY]](SweepingMemoryStorage())
+    client_limit = ClientLimit(
+        application_limits,
+        key_prefix=config.get(ConfigVars.KEY_PREFIX, ""),
+        storage=limiter.storage,
+        strategy=limiter.limiter,
+        fallback=fallback,
+        exempt_blueprints=[blueprint.name for blueprint in _exempt_blueprints],
+    )
+    app.before_request(client_limit.count_request)
+    app.after_request(client_limit.add_headers)
+    app.extensions["client_limit"] = client_limit
 
 
-def retry_after_only_when_refused(response):
-    """Keep ``Retry-After`` on a 429 (or 503) only, and never below 1 second.
+def client_address():
+    """The rate limit's key: flask-limiter's get_remote_address, reading the
+    request object once rather than through the request proxy."""
+    return request._get_current_object().remote_addr or "127.0.0.1"
 
-    flask-limiter adds it to every answer (on a cacheable 200 it would be
-    stored with it), and truncates the wait to whole seconds: in the last
-    second of a window it says 0, which tells a client to retry at once and
-    be refused again.
-    """
-    if response.status_code not in (429, 503):
-        response.headers.pop("Retry-After", None)
-    elif "Retry-After" in response.headers:
-        wait = response.headers.get("Retry-After", 0, int)
-        response.headers["Retry-After"] = str(max(1, wait))
-    return response
+
+def _remove_hooks_of(limiter, app):
+    # flask-limiter's own request hooks would count every request a second
+    # time, with the per-request resolution ClientLimit exists to avoid.
+    removed = 0
+    for hooks_by_blueprint in (
+        app.before_request_funcs, app.after_request_funcs, app.teardown_request_funcs,
+    ):
+        hooks = hooks_by_blueprint.get(None, [])
+        kept = [hook for hook in hooks if not _belongs_to(hook, limiter)]
+        removed += len(hooks) - len(kept)
+        hooks[:] = kept
+    if removed != 3:
+        raise RuntimeError(f"flask-limiter registered {removed} request hooks, not 3: see app.limits")
+
+
+def _belongs_to(hook, limiter):
+    # Bound methods of the limiter, or a partial over it (its after_request hook).
+    return getattr(hook, "__self__", None) is limiter or limiter in getattr(hook, "args", ())
 
 
 def exempt(blueprint):

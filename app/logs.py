@@ -38,7 +38,8 @@ class RequestIdFilter(logging.Filter):
     """Add the current request's id to every record logged during a request."""
 
     def filter(self, record):
-        if has_request_context() and "request_id" in g:
+        # The request line brings its own (finish_request).
+        if "request_id" not in record.__dict__ and has_request_context() and "request_id" in g:
             record.request_id = g.request_id
         return True
 
@@ -93,6 +94,10 @@ def configure_logging(level):
     if not any(handler.name == HANDLER_NAME for handler in root.handlers):
         logging.config.dictConfig(logging_config(level))
     root.setLevel(level)
+    # No line shows a thread or process name (json_formatter): logging need
+    # not look them up for every record (the logging HOWTO, "Optimization").
+    logging.logThreads = False
+    logging.logMultiprocessing = False
 
 
 def request_id_from(headers):
@@ -104,37 +109,50 @@ def request_id_from(headers):
 
 
 def start_request():
-    g.request_id = request_id_from(request.headers)
+    state = g._get_current_object()
+    state.request_id = request_id_from(request._get_current_object().headers)
     # The one clock of a request: its log line and its metrics both read it.
-    g.request_started = time.perf_counter()
+    state.request_started = time.perf_counter()
 
 
 def finish_request(response):
-    response.headers[REQUEST_ID_HEADER] = g.request_id
+    state = g._get_current_object()
+    response.headers[REQUEST_ID_HEADER] = state.request_id
     # The level first: the line's fields cost more than the check.
     if not requests_log.isEnabledFor(logging.INFO):
         return response
-    duration = time.perf_counter() - g.request_started
-    requests_log.info(
-        "request",
-        extra={
-            "method": request.method,
-            "path": request.path,
-            "route": route_template(),
-            "status": response.status_code,
-            "duration_ms": round(duration * 1000, 3),
-            # Time it waited for a thread before that (app.arrival).
-            "queued_ms": round((g.request_started - g.get("request_arrived", g.request_started)) * 1000, 3),
-            "bytes": _body_bytes(response),
-            "client_ip": request.remote_addr,
-            "user_agent": request.user_agent.string,
-        },
+    current = request._get_current_object()
+    started = state.request_started
+    # The fields as python-json-logger's message dict: its "message" takes
+    # the place of the record's own, the rest follow in this order, and the
+    # record's attributes are not scanned for them one by one.
+    line = {
+        "message": "request",
+        "method": current.method,
+        "path": current.path,
+        "route": route_template(),
+        "status": response.status_code,
+        "duration_ms": round((time.perf_counter() - started) * 1000, 3),
+        # Time it waited for a thread before that (app.arrival).
+        "queued_ms": round((started - state.get("request_arrived", started)) * 1000, 3),
+        "bytes": _body_bytes(current, response),
+        "client_ip": current.remote_addr,
+        "user_agent": current.user_agent.string,
+    }
+    # Made and handled directly: Logger.info would first walk the stack
+    # for the caller's file and line, which the line does not show.
+    record = requests_log.makeRecord(
+        requests_log.name, logging.INFO, "(unknown file)", 0, line, (), None
     )
+    # Set here, the handler's filter need not look it up again; it comes
+    # last, where the filter puts it on every other line.
+    record.request_id = state.request_id
+    requests_log.handle(record)
     return response
 
 
-def _body_bytes(response):
-    if request.method == "HEAD" or response.status_code in (204, 304):
+def _body_bytes(current, response):
+    if current.method == "HEAD" or response.status_code in (204, 304):
         return 0
     return response.calculate_content_length() or 0
 

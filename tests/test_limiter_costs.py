@@ -1,5 +1,6 @@
-"""flask-limiter with its per-endpoint work memoised (app/limiter_costs.py)
-still limits each client on every route, and exempts what it exempted."""
+"""The limit counted by app/client_limit.py over flask-limiter's storage
+(app/limiter_costs.py's sweeping memory) still limits each client on every
+route, and exempts what flask-limiter exempted."""
 
 from tests.support.inprocess import assert_error
 from tests.support.inprocess import make_app

@@ -6,6 +6,8 @@ from collections import Counter
 
 import pytest
 
+from tests.support.inprocess import make_app
+from tests.support.servers import free_port
 from tests.support.servers import running_gunicorn
 from tests.support.servers import running_redis
 from tests.support.servers import service_env
@@ -98,3 +100,36 @@ def test_redis_outage_falls_back_to_memory_counts(main_file, distinct_paths):
     with running_gunicorn(limited_env(main_file, storage_uri=url), workers=1) as server:
         outcomes = [send(server.base_url, path) for path in distinct_paths[: LIMIT + 1]]
     assert [outcome.status for outcome in outcomes] == [200] * LIMIT + [429]
+
+
+def test_redis_is_counted_in_again_once_it_answers(main_file, distinct_paths):
+    # In process, with the limiter's clock in the test's hands: the storage
+    # is tried again 1, 2, 4 … seconds after it failed, not on every request.
+    port = free_port()
+    app = make_app(
+        main_file,
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_DEFAULT=f"{LIMIT} per hour",
+        RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{port}/0",
+    )
+    client_limit = app.extensions["client_limit"]
+    now = [0.0]
+    client_limit.clock = lambda: now[0]
+    client = app.test_client()
+
+    def remaining(path):
+        answer = client.get(path)
+        assert answer.status_code == 200
+        return int(answer.headers["X-RateLimit-Remaining"])
+
+    # Redis is down: counted in the worker's memory, Redis tried at once again.
+    assert [remaining(path) for path in distinct_paths[:2]] == [LIMIT - 1, LIMIT - 2]
+    assert client_limit.storage_dead
+    with running_redis(port=port) as redis_server:
+        now[0] = 0.5  # before the next try: still in memory
+        assert remaining(distinct_paths[2]) == LIMIT - 3
+        assert not redis_server.client().keys("*")
+        now[0] = 1.0
+        assert remaining(distinct_paths[3]) == LIMIT - 1  # Redis's own count
+        assert not client_limit.storage_dead
+        assert redis_server.client().keys("*")

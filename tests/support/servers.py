@@ -195,9 +195,10 @@ class RedisServer:
 
 
 @contextlib.contextmanager
-def running_redis():
-    """Run a throwaway ``redis-server`` on a free loopback port: no persistence, no daemon."""
-    port = free_port()
+def running_redis(port=None):
+    """Run a throwaway ``redis-server`` on a free loopback port (or ``port``):
+    no persistence, no daemon."""
+    port = port or free_port()
     with tempfile.TemporaryDirectory(prefix="redis-") as folder:
         log_path = Path(folder) / "redis.log"
         with log_path.open("wb") as log_file:
