@@ -169,14 +169,17 @@ def get_db():
     Connections are keyed by process id as well, so a connection made before
     a fork is never used by the child.
     """
-    local = current_app.extensions["catalogue_connections"]
-    files = current_app.extensions["catalogue_files"]
+    # The proxies are read once: each read through one costs more than a
+    # short statement (callgrind, docs/PERFORMANCE.md).
+    app = current_app._get_current_object()
+    local = app.extensions["catalogue_connections"]
+    files = app.extensions["catalogue_files"]
     in_request = has_request_context()
     fingerprint = request_files_fingerprint() if in_request else files_fingerprint(files)
     identity = (os.getpid(), fingerprint)
     if getattr(local, "identity", None) != identity:
         close_db()
-        config = current_app.config
+        config = app.config
         local.connection = open_catalogue(
             files,
             immutable=config["SQLITE_IMMUTABLE"],
@@ -185,7 +188,9 @@ def get_db():
         )
         local.identity = identity
     # Outside a request (the CLI, tests) statements run without a limit.
-    local.connection.deadline = g.get("sql_deadline", math.inf) if in_request else math.inf
+    local.connection.deadline = (
+        g._get_current_object().get("sql_deadline", math.inf) if in_request else math.inf
+    )
     return local.connection
 
 
@@ -212,9 +217,10 @@ def files_fingerprint(files):
 def request_files_fingerprint():
     """The files' fingerprint, taken once per request (the answer cache and
     the connection both ask for it)."""
-    fingerprint = g.get("files_fingerprint")
+    request_globals = g._get_current_object()
+    fingerprint = request_globals.get("files_fingerprint")
     if fingerprint is None:
-        fingerprint = g.files_fingerprint = files_fingerprint(
+        fingerprint = request_globals.files_fingerprint = files_fingerprint(
             current_app.extensions["catalogue_files"]
         )
     return fingerprint
@@ -256,9 +262,10 @@ def time_limit(connection, milliseconds):
 def start_request_clock():
     # Every request's statements share one budget, counted from its arrival,
     # its wait for a free thread included (app.arrival).
-    g.request_arrived = arrival.take_ready_moment()
-    g.sql_deadline = g.request_arrived + current_app.config["REQUEST_TIME_LIMIT_MS"] / 1000
-    g.sql_statements_at_start = sql_statements()
+    request_globals = g._get_current_object()
+    arrived = request_globals.request_arrived = arrival.take_ready_moment()
+    request_globals.sql_deadline = arrived + current_app.config["REQUEST_TIME_LIMIT_MS"] / 1000
+    request_globals.sql_statements_at_start = sql_statements()
 
 
 def request_statements():
