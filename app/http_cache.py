@@ -103,7 +103,9 @@ class HttpCaching:
             return response
         response.headers["Cache-Control"] = self.cache_control
         if early is not None:
-            response.headers["ETag"] = f'"{early.tag}"'
+            # Added, not set: no view tags an answer that has an early tag,
+            # and setting would first scan the headers for one.
+            response.headers.add("ETag", f'"{early.tag}"')
             if not early.from_cache and response.is_sequence:
                 answer = Answer(response.get_data(), response.content_type)
                 self.cache.put(early.key, answer, early.fingerprint)

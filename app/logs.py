@@ -11,8 +11,8 @@ every line logged while the request runs.
 import logging
 import logging.config
 import re
+import secrets
 import time
-import uuid
 
 from flask import g
 from flask import has_request_context
@@ -105,7 +105,9 @@ def request_id_from(headers):
     incoming = headers.get(REQUEST_ID_HEADER, "")
     if _request_id_re.fullmatch(incoming):
         return incoming
-    return uuid.uuid4().hex
+    # 32 hex digits like a UUID's, without building a UUID object (a
+    # fifth of the line's cost, measured).
+    return secrets.token_hex(16)
 
 
 def start_request():
@@ -117,7 +119,8 @@ def start_request():
 
 def finish_request(response):
     state = g._get_current_object()
-    response.headers[REQUEST_ID_HEADER] = state.request_id
+    # Added, not set: only this hook writes it.
+    response.headers.add(REQUEST_ID_HEADER, state.request_id)
     # The level first: the line's fields cost more than the check.
     if not requests_log.isEnabledFor(logging.INFO):
         return response
@@ -137,7 +140,8 @@ def finish_request(response):
         "queued_ms": round((started - state.get("request_arrived", started)) * 1000, 3),
         "bytes": _body_bytes(current, response),
         "client_ip": current.remote_addr,
-        "user_agent": current.user_agent.string,
+        # The header itself: werkzeug's user_agent would build an object.
+        "user_agent": current.headers.get("User-Agent", ""),
     }
     # Made and handled directly: Logger.info would first walk the stack
     # for the caller's file and line, which the line does not show.
