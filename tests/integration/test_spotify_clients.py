@@ -5,6 +5,7 @@ import httpx
 import pytest
 import spotipy
 import tekore
+from spotipy.cache_handler import MemoryCacheHandler
 from spotipy.oauth2 import SpotifyClientCredentials
 
 from tests.support import spotify as expected
@@ -13,7 +14,11 @@ from tests.support import spotify as expected
 @pytest.fixture(scope="module")
 def spotipy_client(spotify_server):
     # The README's lines: the token URL, then the API prefix.
-    credentials = SpotifyClientCredentials(client_id="any-id", client_secret="any-secret")
+    # The token in memory: spotipy's default writes it to ./.cache, where a
+    # later run would find a token another server signed.
+    credentials = SpotifyClientCredentials(
+        client_id="any-id", client_secret="any-secret", cache_handler=MemoryCacheHandler()
+    )
     credentials.OAUTH_TOKEN_URL = f"{spotify_server.base_url}/api/token"
     client = spotipy.Spotify(client_credentials_manager=credentials, retries=0, requests_timeout=30)
     client.prefix = f"{spotify_server.base_url}/v1/"
