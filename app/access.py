@@ -10,6 +10,7 @@ with the same setting accepts them, for an hour, without shared state.
 
 import base64
 import binascii
+import functools
 import hashlib
 
 from flask import current_app
@@ -28,12 +29,23 @@ def authentication_on():
 
 
 def _accepted_pairs():
-    pairs = current_app.config["CLIENT_CREDENTIALS"].split(",")
-    return {tuple(pair.strip().split(":", 1)) for pair in pairs if ":" in pair}
+    return _pairs_of(current_app.config["CLIENT_CREDENTIALS"])
 
 
 def _serializer():
-    secret = hashlib.sha256(current_app.config["CLIENT_CREDENTIALS"].encode()).digest()
+    return _serializer_of(current_app.config["CLIENT_CREDENTIALS"])
+
+
+# Both follow from the setting alone: made once per setting, not on every
+# /v1 request (an app's settings do not change; tests build apps with others).
+@functools.lru_cache(maxsize=8)
+def _pairs_of(setting):
+    return frozenset(tuple(pair.strip().split(":", 1)) for pair in setting.split(",") if ":" in pair)
+
+
+@functools.lru_cache(maxsize=8)
+def _serializer_of(setting):
+    secret = hashlib.sha256(setting.encode()).digest()
     return URLSafeTimedSerializer(secret, salt="music-api-access-token")
 
 
