@@ -56,26 +56,26 @@ LIMIT ?
 
 ARTISTS_BY_GENRE = "SELECT artist_rowid FROM artist_genres WHERE genre = ? LIMIT ?"
 
-TRACK_FACTS = """
+# The names of an album's credited artists, as a JSON array.
+ALBUM_ARTIST_NAMES = """(SELECT json_group_array(artists.name) FROM artist_albums
+     JOIN artists ON artists.rowid = artist_albums.artist_rowid
+     WHERE artist_albums.album_rowid = albums.rowid
+       AND artist_albums.index_in_album IS NOT NULL)"""
+
+TRACK_FACTS = f"""
 SELECT tracks.rowid, tracks.name, albums.name, albums.release_date,
     (SELECT json_group_array(artists.name) FROM track_artists
      JOIN artists ON artists.rowid = track_artists.artist_rowid
      WHERE track_artists.track_rowid = tracks.rowid),
-    (SELECT json_group_array(artists.name) FROM artist_albums
-     JOIN artists ON artists.rowid = artist_albums.artist_rowid
-     WHERE artist_albums.album_rowid = albums.rowid
-       AND artist_albums.index_in_album IS NOT NULL)
+    {ALBUM_ARTIST_NAMES}
 FROM json_each(?) AS wanted
 JOIN tracks ON tracks.rowid = wanted.value
 JOIN albums ON albums.rowid = tracks.album_rowid
 ORDER BY wanted.key
 """
-ALBUM_FACTS = """
+ALBUM_FACTS = f"""
 SELECT albums.rowid, albums.name, albums.release_date,
-    (SELECT json_group_array(artists.name) FROM artist_albums
-     JOIN artists ON artists.rowid = artist_albums.artist_rowid
-     WHERE artist_albums.album_rowid = albums.rowid
-       AND artist_albums.index_in_album IS NOT NULL)
+    {ALBUM_ARTIST_NAMES}
 FROM json_each(?) AS wanted
 JOIN albums ON albums.rowid = wanted.value
 ORDER BY wanted.key
