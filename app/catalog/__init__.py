@@ -30,8 +30,14 @@ def key_set(keys):
     (numbers before text, text by code point), so rows come in key order
     as they did from an IN list, which callers' dicts keep. NULL is left
     out: it equals no key."""
-    distinct = {key for key in keys if key is not None}
-    return orjson.dumps(sorted(distinct, key=_sqlite_order)).decode()
+    distinct = set(keys)
+    distinct.discard(None)
+    try:
+        ordered = sorted(distinct)  # keys of one kind: Python's own order is SQLite's
+    except TypeError:
+        # Numbers and text mixed; a sort key for every list costs several times more.
+        ordered = sorted(distinct, key=_sqlite_order)
+    return orjson.dumps(ordered).decode()
 
 
 def _sqlite_order(key):
