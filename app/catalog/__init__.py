@@ -92,8 +92,9 @@ def image_lists(table, owner):
     Rows come grouped by owner so the grouping needs no sort of its own;
     each list keeps its own ORDER BY. This one statement keeps the IN list
     rather than :func:`each_key`: walking the IN list's b-tree gives the
-    owner order, where the join would add a sort of every image row, which
-    measured slower (single keys and 400 alike).
+    owner order, where the join adds a sort of every image row. The join
+    counted a tenth fewer instructions for one owner but more from about
+    16 owners on (a tenth more for 400).
     """
     plain = "typeof(url) = 'text' AND typeof(width) = 'integer' AND typeof(height) = 'integer'"
     stored = ", ".join(
