@@ -3,10 +3,12 @@
 from app.catalog import artists as artists_sql
 from app.catalog import columns
 from app.catalog import credited
+from app.catalog import each_key
 from app.catalog import group_distinct
 from app.catalog import group_image_lists
 from app.catalog import image_lists
 from app.catalog import key_list
+from app.catalog import key_set
 from app.catalog import rows_as_dicts
 
 ALBUM_FIELDS = (
@@ -17,8 +19,7 @@ ALBUM_FIELDS = (
 ALBUM_COLUMNS = columns("albums", ALBUM_FIELDS)
 
 ALBUMS_BY_ID = f"""
-SELECT {ALBUM_COLUMNS} FROM albums
-WHERE albums.id IN (SELECT value FROM json_each(?))
+SELECT {ALBUM_COLUMNS} FROM {each_key("albums", "id")}
 """
 
 # In the order of the given rowids (a search's ranking).
@@ -43,21 +44,21 @@ IMAGES = image_lists("album_images", "album_rowid")
 
 # Only rows with an index_in_album are album credits; the two "appears on"
 # kinds (index NULL) are the artist's view of other people's albums.
-CREDITS = """
-SELECT album_rowid, artist_rowid FROM artist_albums
-WHERE album_rowid IN (SELECT value FROM json_each(?))
-  AND index_in_album IS NOT NULL
-ORDER BY album_rowid, index_in_album, rowid
+CREDITS = f"""
+SELECT artist_albums.album_rowid, artist_rowid FROM {each_key("artist_albums", "album_rowid")}
+WHERE index_in_album IS NOT NULL
+ORDER BY artist_albums.album_rowid, index_in_album, artist_albums.rowid
 """
 
 # The Spotify family's credits: an album with no credited artist that exists
 # takes the artists of its first track instead, since its clients cannot
 # handle an album without artists. Album credits first, then track credits.
-CREDITS_OR_FIRST_TRACK = """
+CREDITS_OR_FIRST_TRACK = f"""
 SELECT album_rowid, artist_rowid FROM (
-    SELECT album_rowid, artist_rowid, 0 AS source, index_in_album AS position, rowid AS tie
-    FROM artist_albums
-    WHERE album_rowid IN (SELECT value FROM json_each(?1)) AND index_in_album IS NOT NULL
+    SELECT artist_albums.album_rowid, artist_rowid, 0 AS source, index_in_album AS position,
+           artist_albums.rowid AS tie
+    FROM {each_key("artist_albums", "album_rowid", "?1")}
+    WHERE index_in_album IS NOT NULL
     UNION ALL
     SELECT wanted.value, track_artists.artist_rowid, 1, 0, track_artists.rowid
     FROM json_each(?1) AS wanted
@@ -83,7 +84,7 @@ def album_rowid(connection, album_id):
 
 def albums_by_id(connection, ids):
     """Return {id: album row}, without images or credits, for the ids that exist."""
-    rows = connection.execute(ALBUMS_BY_ID, (key_list(ids),))
+    rows = connection.execute(ALBUMS_BY_ID, (key_set(ids),))
     return {album["id"]: album for album in rows_as_dicts(rows, ALBUM_FIELDS)}
 
 
@@ -125,7 +126,7 @@ def add_images_and_credits(connection, albums, credits_fallback=False):
     The credits stay rowids so the caller can load every artist of a request
     in one go.
     """
-    keys = key_list(album["rowid"] for album in albums)
+    keys = key_set(album["rowid"] for album in albums)
     images = group_image_lists(connection.execute(IMAGES, (keys,)))
     for album in albums:
         album["images"] = images.get(album["rowid"], [])

@@ -1,30 +1,28 @@
 """Artists: rows, genres and images, loaded for many artists at a time."""
 
 from app.catalog import columns
+from app.catalog import each_key
 from app.catalog import group_distinct
 from app.catalog import group_image_lists
 from app.catalog import image_lists
-from app.catalog import key_list
+from app.catalog import key_set
 from app.catalog import rows_as_dicts
 
 ARTIST_FIELDS = ("rowid", "id", "name", "followers_total", "popularity")
 ARTIST_COLUMNS = columns("artists", ARTIST_FIELDS)
 
 ARTISTS_BY_ROWID = f"""
-SELECT {ARTIST_COLUMNS} FROM artists
-WHERE artists.rowid IN (SELECT value FROM json_each(?))
+SELECT {ARTIST_COLUMNS} FROM {each_key("artists", "rowid")}
 """
 
 ARTISTS_BY_ID = f"""
-SELECT {ARTIST_COLUMNS} FROM artists
-WHERE artists.id IN (SELECT value FROM json_each(?))
+SELECT {ARTIST_COLUMNS} FROM {each_key("artists", "id")}
 """
 
 # Genre rows in rowid order; repeats are dropped when grouping.
-GENRES = """
-SELECT artist_rowid, genre FROM artist_genres
-WHERE artist_rowid IN (SELECT value FROM json_each(?))
-ORDER BY artist_rowid, rowid
+GENRES = f"""
+SELECT artist_genres.artist_rowid, genre FROM {each_key("artist_genres", "artist_rowid")}
+ORDER BY artist_genres.artist_rowid, artist_genres.rowid
 """
 
 IMAGES = image_lists("artist_images", "artist_rowid")
@@ -51,13 +49,13 @@ def artist_rowid(connection, artist_id):
 
 def artists_by_rowid(connection, rowids):
     """Return {rowid: artist} with genres and images, for the rowids that exist."""
-    rows = connection.execute(ARTISTS_BY_ROWID, (key_list(rowids),))
+    rows = connection.execute(ARTISTS_BY_ROWID, (key_set(rowids),))
     return _with_details(connection, rows_as_dicts(rows, ARTIST_FIELDS))
 
 
 def artists_by_id(connection, ids):
     """Return {id: artist} with genres and images, for the ids that exist."""
-    rows = connection.execute(ARTISTS_BY_ID, (key_list(ids),))
+    rows = connection.execute(ARTISTS_BY_ID, (key_set(ids),))
     artists = _with_details(connection, rows_as_dicts(rows, ARTIST_FIELDS))
     return {artist["id"]: artist for artist in artists.values()}
 
@@ -72,7 +70,7 @@ def search_artists_by_scan(connection, pattern, limit, offset):
 
 def _with_details(connection, artists):
     by_rowid = {artist["rowid"]: artist for artist in artists}
-    keys = key_list(by_rowid)
+    keys = key_set(by_rowid)
     genres = group_distinct(connection.execute(GENRES, (keys,)))
     images = group_image_lists(connection.execute(IMAGES, (keys,)))
     for rowid, artist in by_rowid.items():

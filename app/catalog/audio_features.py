@@ -7,7 +7,9 @@ every feature NULL) count as absent.
 """
 
 from app import db
-from app.catalog import key_list
+from app.catalog import columns
+from app.catalog import each_key
+from app.catalog import key_set
 from app.catalog import rows_as_dicts
 
 FEATURE_FIELDS = (
@@ -17,10 +19,11 @@ FEATURE_FIELDS = (
 )
 
 # The unique index on track_id makes this one seek per id.
+FEATURES = f"{db.AUDIO_FEATURES_SCHEMA}.track_audio_features"
 FEATURES_BY_TRACK_ID = f"""
-SELECT {", ".join(FEATURE_FIELDS)}
-FROM {db.AUDIO_FEATURES_SCHEMA}.track_audio_features
-WHERE track_id IN (SELECT value FROM json_each(?)) AND null_response = 0
+SELECT {columns(FEATURES, FEATURE_FIELDS)}
+FROM {each_key(FEATURES, "track_id")}
+WHERE {FEATURES}.null_response = 0
 """
 
 
@@ -35,5 +38,5 @@ def features_by_track_id(connection, track_ids):
     ``tempo`` comes back as stored, an int or a float (the column is
     declared integer but holds both); the schemas make it a float.
     """
-    rows = connection.execute(FEATURES_BY_TRACK_ID, (key_list(track_ids),))
+    rows = connection.execute(FEATURES_BY_TRACK_ID, (key_set(track_ids),))
     return {row["track_id"]: row for row in rows_as_dicts(rows, FEATURE_FIELDS)}

@@ -46,9 +46,12 @@ NEWEST_FIRST = "ORDER BY album_group, release_date DESC, album_rowid DESC"
 DISCOGRAPHY = f"{ARTIST_LINKS} SELECT album_group, album_rowid FROM artist_links {NEWEST_FIRST}"
 
 COUNTS = f"{ARTIST_LINKS} SELECT album_group, count(*) FROM artist_links GROUP BY album_group"
+# The chosen groups as bits of one integer (bit n for group code n): a
+# test of each link, where an IN list is built into a fresh b-tree on
+# every execution, which measured slower.
 PAGE = f"""{ARTIST_LINKS}
 SELECT album_group, album_rowid FROM artist_links
-WHERE album_group IN (SELECT value FROM json_each(:groups))
+WHERE (:groups >> album_group) & 1
 {NEWEST_FIRST}
 LIMIT :limit OFFSET :offset
 """
@@ -89,7 +92,8 @@ def discography_page(connection, artist_rowid, groups, limit, offset):
     else:
         counts = dict(connection.execute(COUNTS, {"artist": artist_rowid}))
         rows = connection.execute(PAGE, {
-            "artist": artist_rowid, "groups": key_list(codes), "limit": limit, "offset": offset,
+            "artist": artist_rowid, "groups": sum(1 << code for code in codes),
+            "limit": limit, "offset": offset,
         }).fetchall()
     total = sum(counts.get(code, 0) for code in codes)
     return total, [(GROUPS[code], album_rowid) for code, album_rowid in rows]

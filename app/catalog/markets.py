@@ -7,14 +7,15 @@ the 89,501 rows of available_markets are read and split per request.
 
 import json
 
-from app.catalog import key_list
+from app.catalog import each_key
+from app.catalog import key_set
 from app.db import SEARCH_SCHEMA
 
 PART = "markets"
 
-MARKETS_BY_ROWID = """
-SELECT rowid, available_markets FROM available_markets
-WHERE rowid IN (SELECT value FROM json_each(?))
+MARKETS_BY_ROWID = f"""
+SELECT available_markets.rowid, available_markets
+FROM {each_key("available_markets", "rowid")}
 """
 INDEXED_MARKETS = f"SELECT code FROM {SEARCH_SCHEMA}.markets ORDER BY code"
 MARKET_LISTS = "SELECT available_markets FROM main.available_markets"
@@ -30,7 +31,7 @@ def add_markets(connection, objects):
     rowids = {row["available_markets_rowid"] for row in objects}
     markets = {
         rowid: market_codes(text)
-        for rowid, text in connection.execute(MARKETS_BY_ROWID, (key_list(rowids),))
+        for rowid, text in connection.execute(MARKETS_BY_ROWID, (key_set(rowids),))
     }
     for row in objects:
         row["available_markets"] = markets.get(row["available_markets_rowid"], [])

@@ -6,8 +6,10 @@ from app.catalog import albums as albums_sql
 from app.catalog import artists as artists_sql
 from app.catalog import columns
 from app.catalog import credited
+from app.catalog import each_key
 from app.catalog import group_distinct
 from app.catalog import key_list
+from app.catalog import key_set
 
 TRACK_FIELDS = (
     "rowid", "id", "name", "external_id_isrc", "duration_ms", "explicit", "track_number",
@@ -24,8 +26,9 @@ FROM tracks {ALBUM_JOIN}
 # order the tracks_popularity index gives for free when walked backwards.
 MOST_POPULAR_FIRST = "ORDER BY tracks.popularity DESC, tracks.rowid DESC"
 
-TRACKS_BY_ID = f"""{SELECT_TRACKS}
-WHERE tracks.id IN (SELECT value FROM json_each(?))
+TRACKS_BY_ID = f"""
+SELECT {TRACK_COLUMNS}, {albums_sql.ALBUM_COLUMNS}
+FROM {each_key("tracks", "id")} {ALBUM_JOIN}
 """
 
 # In the order of the given rowids (a search's ranking).
@@ -36,8 +39,9 @@ JOIN tracks ON tracks.rowid = wanted.value {ALBUM_JOIN}
 ORDER BY wanted.key
 """
 
-TRACKS_BY_ISRC = f"""{SELECT_TRACKS}
-WHERE tracks.external_id_isrc IN (SELECT value FROM json_each(?))
+TRACKS_BY_ISRC = f"""
+SELECT {TRACK_COLUMNS}, {albums_sql.ALBUM_COLUMNS}
+FROM {each_key("tracks", "external_id_isrc")} {ALBUM_JOIN}
 {MOST_POPULAR_FIRST}
 """
 
@@ -55,16 +59,15 @@ FROM (
         PARTITION BY tracks.album_rowid
         ORDER BY tracks.disc_number, tracks.track_number, tracks.rowid
     ) AS position
-    FROM tracks WHERE tracks.album_rowid IN (SELECT value FROM json_each(?))
+    FROM {each_key("tracks", "album_rowid")}
 ) AS numbered
 JOIN tracks ON tracks.rowid = numbered.track_rowid {ALBUM_JOIN}
 WHERE numbered.position > ? AND numbered.position <= ?
 ORDER BY tracks.album_rowid, numbered.position
 """
-ALBUM_TRACK_COUNTS = """
-SELECT album_rowid, count(*) FROM tracks
-WHERE album_rowid IN (SELECT value FROM json_each(?))
-GROUP BY album_rowid
+ALBUM_TRACK_COUNTS = f"""
+SELECT tracks.album_rowid, count(*) FROM {each_key("tracks", "album_rowid")}
+GROUP BY tracks.album_rowid
 """
 
 # Search without an index: walk tracks from most to least popular and keep
@@ -78,10 +81,9 @@ LIMIT ? OFFSET ?
 """
 
 # A track's artists in credit order (track_artists rowid order).
-CREDITS = """
-SELECT track_rowid, artist_rowid FROM track_artists
-WHERE track_rowid IN (SELECT value FROM json_each(?))
-ORDER BY track_rowid, rowid
+CREDITS = f"""
+SELECT track_artists.track_rowid, artist_rowid FROM {each_key("track_artists", "track_rowid")}
+ORDER BY track_artists.track_rowid, track_artists.rowid
 """
 
 FILE_FIELDS = (
@@ -89,8 +91,7 @@ FILE_FIELDS = (
 )
 FILES = f"""
 SELECT {", ".join(FILE_FIELDS)}, track_id
-FROM {db.TRACK_FILES_SCHEMA}.track_files
-WHERE track_id IN (SELECT value FROM json_each(?))
+FROM {each_key(f"{db.TRACK_FILES_SCHEMA}.track_files", "track_id")}
 """
 
 
@@ -100,7 +101,7 @@ def tracks_by_id(connection, ids, already_dumped=None, *, credits_fallback=False
     :param already_dumped: see :func:`_load`.
     :param credits_fallback: see :func:`app.catalog.albums.albums_by_id_whole`.
     """
-    rows = connection.execute(TRACKS_BY_ID, (key_list(ids),))
+    rows = connection.execute(TRACKS_BY_ID, (key_set(ids),))
     tracks = _load(
         connection, rows, already_dumped=already_dumped, credits_fallback=credits_fallback
     )
@@ -120,7 +121,7 @@ def tracks_by_isrc(connection, isrcs, already_dumped=None):
     """
     by_isrc = {}
     for track in _load(
-        connection, connection.execute(TRACKS_BY_ISRC, (key_list(isrcs),)),
+        connection, connection.execute(TRACKS_BY_ISRC, (key_set(isrcs),)),
         already_dumped=already_dumped,
     ):
         by_isrc.setdefault(track["external_id_isrc"], []).append(track)
@@ -140,7 +141,7 @@ def album_track_pages(connection, album_rowids, limit, offset):
     tracks in disc and track order, without album objects of their own; an
     album without tracks is absent from both.
     """
-    keys = key_list(album_rowids)
+    keys = key_set(album_rowids)
     rows = connection.execute(ALBUM_TRACK_PAGES, (keys, offset, offset + limit))
     pages = {}
     for track in _load(connection, rows, with_album=False):
@@ -171,7 +172,7 @@ def _load(connection, rows, with_album=True, already_dumped=None, credits_fallba
         if with_album else {}
     )
     track_credits = group_distinct(
-        connection.execute(CREDITS, (key_list(track["rowid"] for track in tracks),))
+        connection.execute(CREDITS, (key_set(track["rowid"] for track in tracks),))
     )
     artist_rowids = {
         rowid for credits in (album_credits, track_credits)
@@ -205,6 +206,6 @@ def _split_rows(rows):
 
 
 def _files_by_track_id(connection, tracks):
-    rows = connection.execute(FILES, (key_list(track["id"] for track in tracks),))
+    rows = connection.execute(FILES, (key_set(track["id"] for track in tracks),))
     # The track id comes last, where zip stops.
     return {row[-1]: dict(zip(FILE_FIELDS, row)) for row in rows}
