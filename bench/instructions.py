@@ -46,9 +46,10 @@ CASES = {
                                "app.answer_cache"), 400, 50),
     "album_tracks": ("album_tracks", {}, (), 400, 50),
     "batch_isrcs": ("batch_isrcs", {}, (), 6, 2),
-    # The same two bodies again and again: every album and artist is held.
-    "batch_isrcs_repeated": ("batch_isrcs_repeated", {}, (), 6, 2),
-    "batch_isrcs_nothing_kept": ("batch_isrcs_repeated", {"SHARED_OBJECTS_MB": 0}, (), 6, 2),
+    # The same two bodies again and again: every album and artist is held
+    # after the warm-up, which makes each twice (app/shared_objects.py).
+    "batch_isrcs_repeated": ("batch_isrcs_repeated", {}, (), 6, 4),
+    "batch_isrcs_nothing_kept": ("batch_isrcs_repeated", {"SHARED_OBJECTS_MB": 0}, (), 6, 4),
 }
 
 SUITE_CASES = (
