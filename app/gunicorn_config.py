@@ -17,6 +17,7 @@ from pathlib import Path
 import gunicorn.http.message
 import gunicorn.util
 
+from app import collector
 from app.config import environment_setting
 from app.gunicorn_errors import write_json_error
 from app.logs import logging_config
@@ -104,6 +105,12 @@ def _lock_metrics_dir(folder):
             "running instance: give each instance a folder of its own"
         ) from None
     _metrics_dir_lock.append(lock_file)
+
+
+def pre_fork(server, worker):
+    # In the master, with the app loaded (preload_app): each worker starts
+    # with it out of the collector's way (app/collector.py).
+    collector.set_for_serving()
 
 
 def child_exit(server, worker):

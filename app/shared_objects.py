@@ -33,12 +33,18 @@ KEPT_SCHEMAS = {"album": AlbumSchema, "artist": ArtistSchema}
 
 class _LeastRecentlyUsedFirst(OrderedDict):
     """(fragment, bytes charged) by key, oldest use first, with the bytes
-    counted."""
+    counted; and the keys asked about but not held, oldest first, up to as
+    many as the store could hold entries."""
 
     def __init__(self, max_bytes):
         super().__init__()
         self.max_bytes = max_bytes
         self.bytes = 0
+        # Two generations of keys: when the newer is full it becomes the
+        # older and the older is forgotten, so a key is remembered for
+        # between one and two generations' worth of other keys asked about.
+        self.asked, self.asked_earlier = set(), set()
+        self.max_asked = max(1, max_bytes // ENTRY_OVERHEAD_BYTES)
 
 
 class SharedObjectStore(KeptWhileFilesLast):
@@ -47,27 +53,46 @@ class SharedObjectStore(KeptWhileFilesLast):
     A batch asks about and makes about a thousand of them: one lock and a
     plain ordered dict per request, not a cache call per object, so that
     keeping them costs less than it saves even when none repeats.
+
+    An object is kept the second time it is made, not the first: most of
+    what a worker sees once it never sees again (a batch of unrelated
+    ISRCs), and encoding and storing it apart from its answer would cost a
+    batch of such objects a tenth more (docs/PERFORMANCE.md), and push out
+    objects that do come back.
     """
 
     def _new_store(self):
         return _LeastRecentlyUsedFirst(self.max_bytes) if self.max_bytes > 0 else None
 
-    def get(self, key):
-        return self.get_many((key,)).get(key)
-
-    def get_many(self, keys):
-        """{key: encoded object} of the ``keys`` held, each now the most recent."""
+    def ask_many(self, keys):
+        """({key: encoded object} of the ``keys`` held, each now the most
+        recent; the set of the other ``keys`` that were asked about before,
+        which are worth keeping once made). Each key not held counts as
+        asked about from now on."""
         values = self._values
         if values is None:
-            return {}
-        held = {}
+            return {}, set()
+        held, asked_before = {}, set()
         with self._lock:
             for key in keys:
                 entry = values.get(key)
                 if entry is not None:
                     values.move_to_end(key)
                     held[key] = entry[0]
-        return held
+                elif key in values.asked or key in values.asked_earlier:
+                    asked_before.add(key)
+                else:
+                    values.asked.add(key)
+            if len(values.asked) >= values.max_asked:
+                values.asked_earlier, values.asked = values.asked, set()
+        return held, asked_before
+
+    def get_many(self, keys):
+        """{key: encoded object} of the ``keys`` held (see :meth:`ask_many`)."""
+        return self.ask_many(keys)[0]
+
+    def get(self, key):
+        return self.get_many((key,)).get(key)
 
     def put(self, key, value, fingerprint):
         self.put_many({key: value}, fingerprint)

@@ -28,7 +28,9 @@ from tests.support.servers import REPO
 
 BATCH_SIZE = 400
 HTTP_BATCHES = 60
-HTTP_WARM_UP = 4
+# Enough for each of the two workers to make every object of the repeated
+# bodies twice: a worker keeps an object the second time it makes it.
+HTTP_WARM_UP = 12
 KINDS = {
     "batch_isrcs": "distinct bodies",
     "batch_isrcs_repeated": "the same two bodies again",

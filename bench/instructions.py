@@ -46,9 +46,10 @@ CASES = {
                                "app.answer_cache"), 400, 50),
     "album_tracks": ("album_tracks", {}, (), 400, 50),
     "batch_isrcs": ("batch_isrcs", {}, (), 6, 2),
-    # The same two bodies again and again: every album and artist is held.
-    "batch_isrcs_repeated": ("batch_isrcs_repeated", {}, (), 6, 2),
-    "batch_isrcs_nothing_kept": ("batch_isrcs_repeated", {"SHARED_OBJECTS_MB": 0}, (), 6, 2),
+    # The same two bodies again and again: every album and artist is held
+    # after the warm-up, which makes each twice (app/shared_objects.py).
+    "batch_isrcs_repeated": ("batch_isrcs_repeated", {}, (), 6, 4),
+    "batch_isrcs_nothing_kept": ("batch_isrcs_repeated", {"SHARED_OBJECTS_MB": 0}, (), 6, 4),
 }
 
 SUITE_CASES = (
@@ -128,6 +129,7 @@ def worker(case, main_file, keys_file, count):
     for funcs in (app.before_request_funcs, app.after_request_funcs, app.teardown_request_funcs):
         for key, hooks in funcs.items():
             hooks[:] = [hook for hook in hooks if not _module_of(hook).startswith(dropped or ("-",))]
+    _collector_as_served()
     keys = json.loads(Path(keys_file).read_text())
     requests = requests_of(route, keys, count)
     tag = None
@@ -146,6 +148,16 @@ def worker(case, main_file, keys_file, count):
         status, _ = _call(app, environ)
         if status not in ("200 OK", "304 NOT MODIFIED"):
             raise RuntimeError(f"{path}: {status}")
+
+
+def _collector_as_served():
+    """The garbage collector as the tree's gunicorn workers get it, with the
+    app loaded (app/collector.py); a tree from before it had Python's defaults."""
+    try:
+        from app import collector
+    except ImportError:
+        return
+    collector.set_for_serving()
 
 
 def _floor_app():

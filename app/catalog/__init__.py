@@ -15,6 +15,8 @@ Rows are dicts keyed by their columns' names (``followers_total``,
 
 import orjson
 
+from app.encoded_json import orjson_or_none
+
 
 def key_list(keys):
     """Encode keys, in the order given, as the single JSON-array parameter
@@ -79,71 +81,47 @@ def group_distinct(pairs):
 def image_lists(table, owner):
     """The statement giving the images of the owners in its one parameter
     (a :func:`key_set`) from ``table`` (its owner's rowid in ``owner``):
-    one row per owner, (owner rowid, its images as a JSON array, whether
-    every value is plain).
+    (owner rowid, url, width, height) rows grouped by owner, each owner's
+    widest first, for :func:`group_image_lists`.
 
-    The data holds duplicated image sets: each distinct image once, widest
-    first. An image of text url and integer sizes is written as the JSON
-    object the answer's encoder would write, byte for byte
-    (tests/catalog/test_image_lists.py), so an owner whose images are all
-    plain is answered with SQLite's text as it is. Any other image (a size
-    stored as text or REAL) is written as its values as stored
-    (:func:`_stored_value`), for the schemas to shape as they always did.
-    Rows come grouped by owner so the grouping needs no sort of its own;
-    each list keeps its own ORDER BY. This one statement keeps the IN list
-    rather than :func:`each_key`: walking the IN list's b-tree gives the
-    owner order, where the join adds a sort of every image row. The join
-    counted a tenth fewer instructions for one owner but more from about
-    16 owners on (a tenth more for 400).
+    The data holds duplicated image sets: each distinct image once. Equal
+    rows come out one after the other, and :func:`group_image_lists` keeps
+    the first: SQLite's DISTINCT over these rows cost a third of the
+    statement (docs/PERFORMANCE.md).
     """
-    plain = "typeof(url) = 'text' AND typeof(width) = 'integer' AND typeof(height) = 'integer'"
-    stored = ", ".join(
-        f"typeof({column}), CASE typeof({column}) WHEN 'real' THEN quote({column}) "
-        f"WHEN 'blob' THEN hex({column}) ELSE {column} END"
-        for column in ("url", "width", "height")
-    )
     return f"""
-SELECT {owner},
-       json_group_array(CASE WHEN {plain} THEN json_object('url', url, 'width', width, 'height', height)
-                        ELSE json_array({stored}) END
-                        ORDER BY width DESC, height DESC, url),
-       min({plain})
-FROM (SELECT DISTINCT {owner}, url, width, height FROM {table}
-      WHERE {owner} IN (SELECT value FROM json_each(?))
-      ORDER BY {owner})
-GROUP BY {owner}
+SELECT {owner}, url, width, height FROM {table}
+WHERE {owner} IN (SELECT value FROM json_each(?))
+ORDER BY {owner}, width DESC, height DESC, url
 """
 
 
 def group_image_lists(rows):
     """{owner rowid: images} from the rows of an :func:`image_lists`
-    statement: an :class:`orjson.Fragment` of SQLite's text where every
-    value is plain, else a list of image rows (dicts)."""
+    statement, each distinct image once: the list encoded as the answer's
+    encoder writes it (an :class:`orjson.Fragment`) when every image is
+    plain (a text url, integer sizes), else a list of image rows (dicts)
+    for the schemas to shape as they always did."""
     images = {}
-    for owner_rowid, encoded, plain in rows:
-        if plain:
-            images[owner_rowid] = orjson.Fragment(encoded)
-        else:
-            images[owner_rowid] = [_image_row(image) for image in orjson.loads(encoded)]
+    previous = None
+    for row in rows:
+        # Rows DISTINCT would merge are equal tuples: the size columns'
+        # integer affinity stores 64.0 as 64, so no REAL equals an INTEGER.
+        if row == previous:
+            continue
+        previous = row
+        owner, url, width, height = row
+        owner_images = images.get(owner)
+        if owner_images is None:
+            owner_images = images[owner] = []
+        owner_images.append({"url": url, "width": width, "height": height})
+    for owner, owner_images in images.items():
+        if all(type(image["url"]) is str and type(image["width"]) is int
+               and type(image["height"]) is int for image in owner_images):
+            encoded = orjson_or_none(owner_images)
+            if encoded is not None:
+                images[owner] = orjson.Fragment(encoded)
     return images
-
-
-def _image_row(image):
-    if type(image) is dict:
-        return image
-    url, width, height = (_stored_value(*image[at:at + 2]) for at in (0, 2, 4))
-    return {"url": url, "width": width, "height": height}
-
-
-def _stored_value(kind, value):
-    """A value as SQLite stored it, from its type and a JSON-safe form: a
-    REAL as ``quote()`` writes it (which reads back as the same double), a
-    BLOB in hex, anything else as it is."""
-    if kind == "real":
-        return float(value)
-    if kind == "blob":
-        return bytes.fromhex(value)
-    return value
 
 
 def credited(artist_rowids, artists):

@@ -55,6 +55,11 @@ class StoredNumber(float):
     """
 
 
+# One decoder for every stored array: json.loads with these options would
+# build a new decoder (and its scanner) for each value, twice per track.
+_STORED_JSON = json.JSONDecoder(parse_float=StoredNumber, parse_constant=StoredNumber)
+
+
 class JsonArray(OmittedWhenEmpty, fields.List):
     """A text column holding a JSON array; anything that is not one is omitted."""
 
@@ -62,7 +67,8 @@ class JsonArray(OmittedWhenEmpty, fields.List):
         if value is None:
             return None
         try:
-            parsed = json.loads(value, parse_float=StoredNumber, parse_constant=StoredNumber)
+            parsed = (_STORED_JSON.decode(value) if type(value) is str
+                      else json.loads(value, parse_float=StoredNumber, parse_constant=StoredNumber))
         except (TypeError, ValueError):
             return None
         if not isinstance(parsed, list):

@@ -48,9 +48,13 @@ class SpotifyId(fields.String):
         self.kind = kind
         super().__init__(metadata={"pattern": SPOTIFY_ID_REGEX, **(metadata or {})}, **kwargs)
 
+    def normalised(self, text):
+        """The id in the string ``text``, or None (then :meth:`_deserialize` says why)."""
+        return normalise_spotify_id(text, self.kind)
+
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
-        spotify_id = normalise_spotify_id(text, self.kind)
+        spotify_id = self.normalised(text)
         if spotify_id is None:
             wrong_kind = wrong_kind_message(text, self.kind)
             raise ValidationError(wrong_kind) if wrong_kind else self.make_error("invalid_id")
@@ -65,8 +69,12 @@ class Isrc(fields.String):
     def __init__(self, *, metadata=None, **kwargs):
         super().__init__(metadata={"pattern": ISRC_INPUT_REGEX, **(metadata or {})}, **kwargs)
 
+    def normalised(self, text):
+        """The ISRC in the string ``text``, or None (then :meth:`_deserialize` says why)."""
+        return normalise_isrc(text)
+
     def _deserialize(self, value, attr, data, **kwargs):
-        isrc = normalise_isrc(super()._deserialize(value, attr, data, **kwargs))
+        isrc = self.normalised(super()._deserialize(value, attr, data, **kwargs))
         if isrc is None:
             raise self.make_error("invalid_isrc")
         return isrc
@@ -249,9 +257,25 @@ BATCH_MAX_ITEMS = 400
 _ITEM_MESSAGES = {"invalid": "not a string", "null": "not a string but null"}
 
 
+class _BatchList(fields.List):
+    """A batch body's list of strings, each loaded by its item field's
+    ``normalised``. A list with anything else in it (or a string that is
+    not a key) is loaded by marshmallow's List, entry by entry, for each bad
+    entry's message: the same answer, but a valid list of 400 ISRCs loads
+    in a fifth of the time."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if type(value) is list:
+            normalised = self.inner.normalised
+            loaded = [normalised(item) if type(item) is str else None for item in value]
+            if None not in loaded:
+                return loaded
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 def _batch_list(item):
     item.error_messages.update(_ITEM_MESSAGES)
-    return fields.List(
+    return _BatchList(
         item,
         allow_none=True,
         error_messages={"invalid": "not a list of strings"},

@@ -30,30 +30,39 @@ class _KeptObjects:
     pinned here for the request, so the store evicting it meanwhile cannot
     leave a dump with a row that was not loaded whole. The store is asked
     and fed in bulk (one lock each way): what a request makes goes there
-    when it ends."""
+    when it ends, if the store had been asked about it before (see
+    :class:`app.shared_objects.SharedObjectStore`)."""
 
     def __init__(self, store, fingerprint):
         self.store = store
         self.fingerprint = fingerprint
         # Every key asked about: its kept object, or None when not held.
         self.pinned = {}
+        # Keys not held that the store was asked about before this request.
+        self.worth_keeping = set()
         self.made = {}
+
+    def _ask(self, keys):
+        held, asked_before = self.store.ask_many(keys)
+        self.pinned.update(dict.fromkeys(keys))
+        self.pinned.update(held)
+        self.worth_keeping.update(asked_before)
+        return held
 
     def holding(self, schema, rowids):
         name = kept_name(schema)
-        keys = [(name, rowid) for rowid in rowids]
-        held = self.store.get_many(keys)
-        self.pinned.update(dict.fromkeys(keys))
-        self.pinned.update(held)
-        return {rowid for _, rowid in held}
+        return {rowid for _, rowid in self._ask([(name, rowid) for rowid in rowids])}
 
     def get(self, key):
-        encoded = self.pinned.get(key)
+        if key not in self.pinned:
+            self._ask((key,))
+        encoded = self.pinned[key]
         if encoded is None and key in self.made:
             encoded = self.made[key][0]
-        if encoded is None and key not in self.pinned:
-            encoded = self.store.get(key)
         return encoded
+
+    def worth_keeping_once_made(self, key):
+        return key in self.worth_keeping
 
     def put(self, key, fragment, size):
         self.made[key] = (fragment, size)
@@ -126,6 +135,8 @@ class DumpedOnce(fields.Nested):
         encoded = kept.get(key)
         if encoded is None:
             dumped = dump_row(row) if dump_row else super()._serialize(row, None, None)
+            if not kept.worth_keeping_once_made(key):
+                return dumped
             try:
                 json_bytes = orjson.dumps(dumped, option=ORJSON_OPTIONS)
             except orjson.JSONEncodeError:

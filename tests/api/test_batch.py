@@ -231,3 +231,14 @@ def test_a_misspelled_key_is_named_with_the_valid_keys(client, oracle):
 def test_entry_messages_follow_one_style(client, body, fields):
     error = assert_error(client.post("/batch/lookup", json=body), 400, "invalid request body")
     assert error["fields"] == fields
+
+
+def test_only_the_bad_entries_of_a_list_are_named(client, oracle):
+    isrc = shared_isrcs(oracle, 1)[0]
+    track = ids(oracle, "tracks", 1)[0]
+    body = {"isrcs": [isrc, "bad", isrc.lower(), None], "tracks": [track, f"spotify:album:{track}"]}
+    error = assert_error(client.post("/batch/lookup", json=body), 400, "invalid request body")
+    assert error["fields"] == {
+        "isrcs": {"1": ["not an ISRC (12 characters of [A-Z0-9])"], "3": ["not a string but null"]},
+        "tracks": {"1": ["the link names an album, not a track"]},
+    }

@@ -1,4 +1,5 @@
-"""Image lists written by SQLite as JSON answer what the rows did."""
+"""Image lists, encoded once where every image is plain, answer what the
+rows did when SQLite's DISTINCT dropped the repeats."""
 
 import apsw
 import orjson
@@ -34,6 +35,13 @@ def connection():
         (3, 300, 300, 12345),
         (3, 300, 300, 12345),
         (3, 0.30000000000000004, 1e300, b"\x00\xff"),
+        # Repeats of odd values; 64.0 is stored as 64 (integer affinity).
+        (5, 640.5, 64, "https://i.scdn.co/image/real"),
+        (5, 64, 64, "https://i.scdn.co/image/small"),
+        (5, 640.5, 64, "https://i.scdn.co/image/real"),
+        (5, 64.0, 64, "https://i.scdn.co/image/small"),
+        (5, 64, "64px", b"\x00"),
+        (5, 64, "64px", b"\x00"),
     ])
     yield connection
     connection.close()
@@ -67,3 +75,12 @@ def test_lists_with_any_other_value_come_back_as_rows(connection):
     assert [type(image["width"]) for image in found[3]] == [float, int, int, float]
     assert found[3][0]["url"] == "https://i.scdn.co/image/real"
     assert found[3][3] == {"url": b"\x00\xff", "width": 0.30000000000000004, "height": 1e300}
+
+
+def test_repeats_of_any_value_are_dropped(connection):
+    found = group_image_lists(connection.execute(albums.IMAGES, ("[5]",)))
+    assert found == rows_as_before(connection, [5]) == {5: [
+        {"url": "https://i.scdn.co/image/real", "width": 640.5, "height": 64},
+        {"url": b"\x00", "width": 64, "height": "64px"},
+        {"url": "https://i.scdn.co/image/small", "width": 64, "height": 64},
+    ]}
