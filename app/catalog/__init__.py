@@ -90,9 +90,8 @@ def image_lists(table, owner):
     statement (docs/PERFORMANCE.md).
     """
     return f"""
-SELECT {owner}, url, width, height FROM {table}
-WHERE {owner} IN (SELECT value FROM json_each(?))
-ORDER BY {owner}, width DESC, height DESC, url
+SELECT {table}.{owner}, url, width, height FROM {each_key(table, owner)}
+ORDER BY {table}.{owner}, width DESC, height DESC, url
 """
 
 

@@ -74,19 +74,56 @@ def _written_out(plan, get_attribute):
     it did on the field itself (a batch dumps some 20,000 fields); written
     out, each field costs only its own checks. The source is made of the
     plan's names and keys as literals; the fields are passed in by name.
+
+    A row holding every field's key (every row of the catalogue) is read
+    with one subscript per field and dumped as one dict display, which
+    CPython builds at its final size; a row without one of them takes the
+    field-by-field path, where a missing key leaves its field out.
     """
     namespace = {"missing": missing, "get_attribute": get_attribute}
-    lines = ["def dump_row(row):", "    dumped = {}"]
+    by_field = _field_by_field(plan, namespace)
+    if not all(step.direct for step in plan):
+        return by_field
+    namespace["dump_by_field"] = by_field
+    lines = ["def dump_row(row):", "    try:"]
+    lines += [f"        value_{number} = row[{step.name!r}]" for number, step in enumerate(plan)]
+    lines += ["    except KeyError:", "        return dump_by_field(row)"]
+    for number, step in enumerate(plan):
+        call = f"value_{number} = serialize_{number}(value_{number}, {step.name!r}, row)"
+        if step.unchanged_type is not None:
+            lines.append(f"    if type(value_{number}) is not unchanged_{number}:")
+            lines.append(f"        {call}")
+        else:
+            lines.append(f"    {call}")
+    entries = ", ".join(f"{step.key!r}: value_{number}" for number, step in enumerate(plan))
+    lines.append(f"    dumped = {{{entries}}}")
+    for number, step in enumerate(plan):
+        if step.omit_when is not None:
+            # Only falsy values are ever omitted (None, '', [], {}).
+            lines.append(f"    if not value_{number} and value_{number} in omitted_{number}:")
+            lines.append(f"        del dumped[{step.key!r}]")
+    lines.append("    return dumped")
+    exec("\n".join(lines), namespace)  # noqa: S102 - source built from the plan above
+    return namespace["dump_row"]
+
+
+def _field_by_field(plan, namespace):
+    """The plan written out field by field (see :func:`_written_out`), its
+    fields, serializers and omitted values put in ``namespace``."""
+    lines = ["def dump_by_field(row):", "    dumped = {}"]
     for number, step in enumerate(plan):
         namespace[f"field_{number}"] = step.field
         namespace[f"serialize_{number}"] = step.field._serialize
+        if step.unchanged_type is not None:
+            namespace[f"unchanged_{number}"] = step.unchanged_type
+        if step.omit_when is not None:
+            namespace[f"omitted_{number}"] = step.omit_when
         name, key = repr(step.name), repr(step.key)
         if step.direct:
             lines.append(f"    value = row.get({name}, missing)")
             lines.append("    if value is not missing:")
             call = f"value = serialize_{number}(value, {name}, row)"
             if step.unchanged_type is not None:
-                namespace[f"unchanged_{number}"] = step.unchanged_type
                 lines.append(f"        if type(value) is not unchanged_{number}:")
                 lines.append(f"            {call}")
             else:
@@ -95,15 +132,13 @@ def _written_out(plan, get_attribute):
             lines.append(f"    value = field_{number}.serialize({name}, row, accessor=get_attribute)")
             lines.append("    if value is not missing:")
         if step.omit_when is not None and step.direct:
-            namespace[f"omitted_{number}"] = step.omit_when
-            # Only falsy values are ever omitted (None, '', [], {}).
             lines.append(f"        if value or value not in omitted_{number}:")
             lines.append(f"            dumped[{key}] = value")
         else:
             lines.append(f"        dumped[{key}] = value")
     lines.append("    return dumped")
     exec("\n".join(lines), namespace)  # noqa: S102 - source built from the plan above
-    return namespace["dump_row"]
+    return namespace["dump_by_field"]
 
 
 class _Step(NamedTuple):
