@@ -89,12 +89,7 @@ def _written_out(plan, get_attribute):
     lines += [f"        value_{number} = row[{step.name!r}]" for number, step in enumerate(plan)]
     lines += ["    except KeyError:", "        return dump_by_field(row)"]
     for number, step in enumerate(plan):
-        call = f"value_{number} = serialize_{number}(value_{number}, {step.name!r}, row)"
-        if step.unchanged_type is not None:
-            lines.append(f"    if type(value_{number}) is not unchanged_{number}:")
-            lines.append(f"        {call}")
-        else:
-            lines.append(f"    {call}")
+        lines += _serialized(number, step, f"value_{number}", "    ")
     entries = ", ".join(f"{step.key!r}: value_{number}" for number, step in enumerate(plan))
     lines.append(f"    dumped = {{{entries}}}")
     for number, step in enumerate(plan):
@@ -122,12 +117,7 @@ def _field_by_field(plan, namespace):
         if step.direct:
             lines.append(f"    value = row.get({name}, missing)")
             lines.append("    if value is not missing:")
-            call = f"value = serialize_{number}(value, {name}, row)"
-            if step.unchanged_type is not None:
-                lines.append(f"        if type(value) is not unchanged_{number}:")
-                lines.append(f"            {call}")
-            else:
-                lines.append(f"        {call}")
+            lines += _serialized(number, step, "value", "        ")
         else:
             lines.append(f"    value = field_{number}.serialize({name}, row, accessor=get_attribute)")
             lines.append("    if value is not missing:")
@@ -139,6 +129,16 @@ def _field_by_field(plan, namespace):
     lines.append("    return dumped")
     exec("\n".join(lines), namespace)  # noqa: S102 - source built from the plan above
     return namespace["dump_by_field"]
+
+
+def _serialized(number, step, value, indent):
+    """The lines turning the variable ``value`` into what the plan's field
+    ``number`` dumps: its ``_serialize``, skipped for a value of the type
+    the field leaves as it is."""
+    call = f"{value} = serialize_{number}({value}, {step.name!r}, row)"
+    if step.unchanged_type is None:
+        return [f"{indent}{call}"]
+    return [f"{indent}if type({value}) is not unchanged_{number}:", f"{indent}    {call}"]
 
 
 class _Step(NamedTuple):
