@@ -33,8 +33,8 @@ KEPT_SCHEMAS = {"album": AlbumSchema, "artist": ArtistSchema}
 
 class _LeastRecentlyUsedFirst(OrderedDict):
     """(fragment, bytes charged) by key, oldest use first, with the bytes
-    counted; and the keys asked about but not held, oldest first, up to as
-    many as the store could hold entries."""
+    counted; and the keys asked about but not held, in two generations of
+    as many keys as the store could hold entries (:meth:`SharedObjectStore.ask_many`)."""
 
     def __init__(self, max_bytes):
         super().__init__()
