@@ -17,35 +17,36 @@ TRACK_FIELDS = (
 )
 TRACK_COLUMNS = columns("tracks", TRACK_FIELDS)
 ALBUM_JOIN = "JOIN albums ON albums.rowid = tracks.album_rowid"
-SELECT_TRACKS = f"""
-SELECT {TRACK_COLUMNS}, {albums_sql.ALBUM_COLUMNS}
-FROM tracks {ALBUM_JOIN}
-"""
+# Every statement of whole tracks reads a track's columns, then its album's
+# (:func:`_split_rows`).
+SELECT_TRACK_AND_ALBUM = f"SELECT {TRACK_COLUMNS}, {albums_sql.ALBUM_COLUMNS}"
 
 # "Most popular first" everywhere; ties by rowid, newest first, which is the
 # order the tracks_popularity index gives for free when walked backwards.
 MOST_POPULAR_FIRST = "ORDER BY tracks.popularity DESC, tracks.rowid DESC"
 
 TRACKS_BY_ID = f"""
-SELECT {TRACK_COLUMNS}, {albums_sql.ALBUM_COLUMNS}
+{SELECT_TRACK_AND_ALBUM}
 FROM {each_key("tracks", "id")} {ALBUM_JOIN}
 """
 
 # In the order of the given rowids (a search's ranking).
 TRACKS_BY_ROWID = f"""
-SELECT {TRACK_COLUMNS}, {albums_sql.ALBUM_COLUMNS}
+{SELECT_TRACK_AND_ALBUM}
 FROM json_each(?) AS wanted
 JOIN tracks ON tracks.rowid = wanted.value {ALBUM_JOIN}
 ORDER BY wanted.key
 """
 
 TRACKS_BY_ISRC = f"""
-SELECT {TRACK_COLUMNS}, {albums_sql.ALBUM_COLUMNS}
+{SELECT_TRACK_AND_ALBUM}
 FROM {each_key("tracks", "external_id_isrc")} {ALBUM_JOIN}
 {MOST_POPULAR_FIRST}
 """
 
-TRACKS_OF_ALBUM = f"""{SELECT_TRACKS}
+TRACKS_OF_ALBUM = f"""
+{SELECT_TRACK_AND_ALBUM}
+FROM tracks {ALBUM_JOIN}
 WHERE tracks.album_rowid = ?
 ORDER BY tracks.disc_number, tracks.track_number, tracks.rowid
 """
@@ -53,7 +54,7 @@ ORDER BY tracks.disc_number, tracks.track_number, tracks.rowid
 # Pages of several albums' tracks at once (positions first < n <= last, in
 # disc and track order), and each album's exact number of tracks.
 ALBUM_TRACK_PAGES = f"""
-SELECT {TRACK_COLUMNS}, {albums_sql.ALBUM_COLUMNS}
+{SELECT_TRACK_AND_ALBUM}
 FROM (
     SELECT tracks.rowid AS track_rowid, row_number() OVER (
         PARTITION BY tracks.album_rowid
@@ -73,7 +74,7 @@ GROUP BY tracks.album_rowid
 # Search without an index: walk tracks from most to least popular and keep
 # the names that contain the pattern, so a common word stops early.
 SEARCH_BY_NAME = f"""
-SELECT {TRACK_COLUMNS}, {albums_sql.ALBUM_COLUMNS}
+{SELECT_TRACK_AND_ALBUM}
 FROM tracks INDEXED BY tracks_popularity {ALBUM_JOIN}
 WHERE tracks.name LIKE ? ESCAPE '\\'
 {MOST_POPULAR_FIRST}
