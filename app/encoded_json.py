@@ -1,8 +1,8 @@
 """JSON written once and embedded as it is in every answer that holds it.
 
 Catalogue data cannot change while the files stay the same, so what was
-encoded once (an album kept by a worker, a list of images SQLite wrote as
-JSON) goes into an answer as an :class:`orjson.Fragment`: orjson copies its
+encoded once (an album kept by a worker, an owner's list of plain images)
+goes into an answer as an :class:`orjson.Fragment`: orjson copies its
 bytes without a call back into Python, and the stdlib path of the JSON
 provider (:mod:`app.json_provider`) decodes it with :func:`decoded`.
 """

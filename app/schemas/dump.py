@@ -214,8 +214,8 @@ class _RowObject:
 
 class _RowList:
     """A list, each item to the stand-in of the list's items; or
-    that list already encoded (an :class:`orjson.Fragment`, images SQLite
-    wrote), embedded as it is."""
+    that list already encoded (an :class:`orjson.Fragment`: the plain images
+    of :func:`app.catalog.group_image_lists`), embedded as it is."""
 
     def __init__(self, inner):
         self.inner = inner
