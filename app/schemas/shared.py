@@ -5,6 +5,7 @@ worker's store of such objects already encoded.
 """
 
 import contextvars
+import functools
 
 import orjson
 from marshmallow import fields
@@ -18,9 +19,11 @@ from app.schemas.dump import nested_row_schema
 _kept_objects = contextvars.ContextVar("kept_objects", default=None)
 
 
+@functools.cache
 def kept_name(schema_class):
     """The name a kept object's key gives its schema: a string, so that the
-    store's keys hold no reference the garbage collector must follow."""
+    store's keys hold no reference the garbage collector must follow. Made
+    once per schema: every request that loads tracks asks for it."""
     return f"{schema_class.__module__}.{schema_class.__qualname__}"
 
 
@@ -60,9 +63,6 @@ class _KeptObjects:
         if encoded is None and key in self.made:
             encoded = self.made[key][0]
         return encoded
-
-    def worth_keeping_once_made(self, key):
-        return key in self.worth_keeping
 
     def put(self, key, fragment, size):
         self.made[key] = (fragment, size)
@@ -135,7 +135,7 @@ class DumpedOnce(fields.Nested):
         encoded = kept.get(key)
         if encoded is None:
             dumped = dump_row(row) if dump_row else super()._serialize(row, None, None)
-            if not kept.worth_keeping_once_made(key):
+            if key not in kept.worth_keeping:
                 return dumped
             try:
                 json_bytes = orjson.dumps(dumped, option=ORJSON_OPTIONS)
