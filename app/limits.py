@@ -15,8 +15,8 @@ from flask_limiter.constants import ConfigVars
 from limits.strategies import STRATEGIES
 
 from app.client_limit import ClientLimit
-from app.limiter_costs import SweepingMemoryStorage
-from app.limiter_costs import sweep_memory_storage_once_a_second
+from app.memory_storage import SweepingMemoryStorage
+from app.memory_storage import sweep_memory_storage_once_a_second
 
 # Blueprints outside the limit, named by their modules at import time.
 _exempt_blueprints = []

@@ -1,5 +1,5 @@
 """The limit counted by app/client_limit.py over flask-limiter's storage
-(app/limiter_costs.py's sweeping memory) still limits each client on every
+(app/memory_storage.py's sweeping memory) still limits each client on every
 route, and exempts what flask-limiter exempted."""
 
 from tests.support.inprocess import assert_error
