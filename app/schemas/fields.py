@@ -6,8 +6,8 @@ import json
 from marshmallow import fields
 from marshmallow import missing
 
-from app.schemas.row_plan import dumps_none_as_none
-from app.schemas.row_plan import dumps_truth_value
+from app.schemas.stand_ins import dumps_none_as_none
+from app.schemas.stand_ins import dumps_truth_value
 
 
 class Omitted:

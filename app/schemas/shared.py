@@ -13,8 +13,8 @@ from marshmallow import missing
 
 from app.encoded_json import ORJSON_OPTIONS
 from app.schemas.dump import dumped_once
-from app.schemas.row_plan import dumps_none_as_none
-from app.schemas.row_plan import nested_row_schema
+from app.schemas.stand_ins import dumps_none_as_none
+from app.schemas.stand_ins import nested_row_schema
 
 # This request's view of the worker's kept objects (see
 # :func:`keep_shared_objects`); None: each dump makes its own.
@@ -75,10 +75,8 @@ class _KeptObjects:
         return held_rowids
 
     def keep(self, name, rowid, dumped):
-        """Keep what was ``dumped`` for the key if it is worth keeping:
-        return it encoded, or None when it is not kept."""
-        if rowid not in self.worth_keeping.get(name, ()):
-            return None
+        """Keep what was ``dumped`` for a key worth keeping: return it
+        encoded, or None when it cannot be."""
         try:
             json_bytes = orjson.dumps(dumped, option=ORJSON_OPTIONS)
         except orjson.JSONEncodeError:
@@ -118,7 +116,7 @@ class DumpedOnce(fields.Nested):
     """A nested object that many parents share: dumped once per top-level
     dump, and the result reused by every parent that holds the same object.
     A plain row goes straight to its schema's ``_serialize`` (see
-    :func:`app.schemas.dump.nested_row_schema`).
+    :func:`app.schemas.stand_ins.nested_row_schema`).
 
     A batch dumps some 1,500 of them and refers to them 2,000 times: each
     reference is one call here, the memo keyed by the row's id alone."""
@@ -150,7 +148,7 @@ class DumpedOnce(fields.Nested):
                 encoded = kept.encoded(kept_as, rowid)
         if encoded is None:
             dumped = dump_row(nested_obj) if dump_row else super()._serialize(nested_obj, attr, obj)
-            if rowid is not None:
+            if rowid is not None and rowid in kept.worth_keeping.get(kept_as, ()):
                 encoded = kept.keep(kept_as, rowid, dumped)
         if encoded is not None:
             dumped = encoded
