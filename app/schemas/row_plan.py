@@ -53,7 +53,7 @@ def written_out(plan, get_attribute):
     for number, step in enumerate(plan):
         if step.omit_when is not None:
             # Only falsy values are ever omitted (None, '', [], {}).
-            lines.append(f"    if not value_{number} and value_{number} in omitted_{number}:")
+            lines.append(f"    if {_omitted(number, step, f'value_{number}')}:")
             lines.append(f"        del dumped[{step.key!r}]")
     lines.append("    return dumped")
     exec("\n".join(lines), namespace)  # noqa: S102 - source built from the plan above
@@ -73,6 +73,7 @@ def _field_by_field(plan, namespace):
             namespace[f"unchanged_item_{number}"] = step.items.unchanged_type
         if step.omit_when is not None:
             namespace[f"omitted_{number}"] = step.omit_when
+            namespace[f"omitted_types_{number}"] = _empty_types(step.omit_when)
         name, key = repr(step.name), repr(step.key)
         if step.direct:
             lines.append(f"    value = row.get({name}, missing)")
@@ -82,7 +83,7 @@ def _field_by_field(plan, namespace):
             lines.append(f"    value = field_{number}.serialize({name}, row, accessor=get_attribute)")
             lines.append("    if value is not missing:")
         if step.omit_when is not None and step.direct:
-            lines.append(f"        if value or value not in omitted_{number}:")
+            lines.append(f"        if not ({_omitted(number, step, 'value')}):")
             lines.append(f"            dumped[{key}] = value")
         else:
             lines.append(f"        dumped[{key}] = value")
@@ -116,6 +117,22 @@ def _serialized(number, step, value, indent):
     if step.dumps is _Dumps.NONE_AS_NONE:
         return [f"{indent}if {value} is not None:", f"{indent}    {call}"]
     return [f"{indent}{call}"]
+
+
+def _omitted(number, step, value):
+    """The test that the dumped ``value`` is one of the field's omitted
+    values. Those are all falsy: None is recognised by identity and a falsy
+    str, list or dict (an empty one) by its exact type; the tuple is
+    searched (with ==) only for other falsy values."""
+    exact = [f"{value} is None"] if None in step.omit_when else []
+    if _empty_types(step.omit_when):
+        exact.append(f"type({value}) in omitted_types_{number}")
+    return f"not {value} and ({' or '.join([*exact, f'{value} in omitted_{number}'])})"
+
+
+def _empty_types(omit_when):
+    return tuple(kind for kind in (str, list, dict) if any(type(omitted) is kind and not omitted
+                                                           for omitted in omit_when))
 
 
 def _each_item(number, step, value):
