@@ -99,10 +99,18 @@ def _serialized(number, step, value, indent):
     call = f"{value} = serialize_{number}({value}, {step.name!r}, row)"
     if step.items is not None:
         # A list of items, each as its own step would dump it (the list's
-        # stand-in for anything else: None, an encoded list, a tuple).
+        # stand-in for anything else: None, an encoded list, a tuple). One
+        # item (most tracks' and albums' artists) without a comprehension,
+        # which is a call of its own.
         return [
             f"{indent}if type({value}) is list:",
-            f"{indent}    {value} = {_each_item(number, step, value)} if {value} else []",
+            f"{indent}    if len({value}) == 1:",
+            f"{indent}        item = {value}[0]",
+            f"{indent}        {value} = [{_item(number, step)}]",
+            f"{indent}    elif {value}:",
+            f"{indent}        {value} = [{_item(number, step)} for item in {value}]",
+            f"{indent}    else:",
+            f"{indent}        {value} = []",
             f"{indent}elif {value} is not None and type({value}) is not Fragment:",
             f"{indent}    {call}",
         ]
@@ -135,14 +143,14 @@ def _empty_types(omit_when):
                                                            for omitted in omit_when))
 
 
-def _each_item(number, step, value):
-    """A list display dumping each item of the list ``value``."""
+def _item(number, step):
+    """The expression dumping ``item``, an item of a list field's value."""
     if step.items.dumps is _Dumps.VALUE_ITSELF:
-        return f"list({value})"
+        return "item"
     call = f"serialize_item_{number}(item, {step.name!r}, row)"
     if step.items.dumps is _Dumps.UNCHANGED_TYPE:
         call = f"item if type(item) is unchanged_item_{number} else {call}"
-    return f"[{call} for item in {value}]"
+    return call
 
 
 class _Dumps(enum.Enum):
