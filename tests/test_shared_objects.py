@@ -124,3 +124,16 @@ def test_the_store_drops_the_least_recently_used_first():
     # Made from files that have changed since: not kept.
     store.put_many(made("e"), "older files")
     assert "e" not in store.get_many(["e"]) and len(store) == 3
+
+
+def test_held_keys_become_the_most_recent_in_the_order_asked():
+    store = SharedObjectStore((3 * ENTRY_OVERHEAD_BYTES + 30) / 1024 / 1024, None)
+    store.follow("files")
+    store.put_many({key: (orjson.Fragment(b"1"), 1) for key in "abc"}, "files")
+    held, asked_before = store.ask_many(["c", "x", "a", "c"])
+    assert list(held) == ["c", "a"] and asked_before == set()
+    # "b" is now the least recently used, then "c", then "a".
+    store.put_many({"d": (orjson.Fragment(b"1"), 1)}, "files")
+    assert set(store.get_many(["a", "b", "c", "d"])) == {"a", "c", "d"}
+    # A key held is not counted as asked about; one not held is, once.
+    assert store.ask_many(["a", "x", "x"]) == ({"a": store.get("a")}, {"x"})

@@ -1,25 +1,22 @@
-"""Dumping catalogue rows fast: a per-schema plan over plain dicts that
-hands nested rows straight to their schemas, and the memo of one top-level
-dump (the objects many parents share: :mod:`app.schemas.shared`).
+"""Dumping catalogue rows fast: schemas whose rows (plain dicts) are dumped
+by a plan written out per schema (:mod:`app.schemas.row_plan`), and the memo
+of one top-level dump (the objects many parents share:
+:mod:`app.schemas.shared`).
 
-This module relies on marshmallow 4 internals (``Schema._serialize``,
-``Schema.dump_fields``, ``Field._CHECK_ATTRIBUTE``, ``Field._serialize``);
-setup.cfg pins marshmallow below 5 for it. tests/test_schemas.py checks that
-the answers equal marshmallow's own.
+This module relies on marshmallow 4's ``Schema._serialize`` (setup.cfg
+pins marshmallow below 5); tests/test_schemas.py checks that the answers
+equal marshmallow's own.
 """
 
 import contextvars
-from typing import NamedTuple
 
-import orjson
 from marshmallow import Schema
-from marshmallow import fields
-from marshmallow import missing
-from marshmallow.decorators import POST_DUMP
-from marshmallow.decorators import PRE_DUMP
+
+from app.schemas.row_plan import row_plan
+from app.schemas.row_plan import written_out
 
 # What one top-level dump has already made of each shared object:
-# {(schema class, id(object)): (object, dumped)}. None outside a dump.
+# {id(object): (object, what it was dumped as, dumped)}. None outside a dump.
 dumped_once = contextvars.ContextVar("dumped_once", default=None)
 
 
@@ -62,200 +59,7 @@ class RowSchema(Schema):
         """The function that dumps one row (a dict) as this schema does."""
         dump_row = self.__dict__.get("_dump_row")
         if dump_row is None:
-            plan = _row_plan(self.dump_fields)
-            dump_row = self._dump_row = _written_out(plan, self.get_attribute)
+            plan = row_plan(self.dump_fields)
+            dump_row = self._dump_row = written_out(plan, self.get_attribute)
         return dump_row
 
-
-def _written_out(plan, get_attribute):
-    """The plan as one function, each field's steps written out in order.
-
-    A loop over the plan spent as long unpacking and testing each step as
-    it did on the field itself (a batch dumps some 20,000 fields); written
-    out, each field costs only its own checks. The source is made of the
-    plan's names and keys as literals; the fields are passed in by name.
-
-    A row holding every field's key (every row of the catalogue) is read
-    with one subscript per field and dumped as one dict display, which
-    CPython builds at its final size; a row without one of them takes the
-    field-by-field path, where a missing key leaves its field out.
-    """
-    namespace = {"missing": missing, "get_attribute": get_attribute}
-    by_field = _field_by_field(plan, namespace)
-    if not all(step.direct for step in plan):
-        return by_field
-    namespace["dump_by_field"] = by_field
-    lines = ["def dump_row(row):", "    try:"]
-    lines += [f"        value_{number} = row[{step.name!r}]" for number, step in enumerate(plan)]
-    lines += ["    except KeyError:", "        return dump_by_field(row)"]
-    for number, step in enumerate(plan):
-        lines += _serialized(number, step, f"value_{number}", "    ")
-    entries = ", ".join(f"{step.key!r}: value_{number}" for number, step in enumerate(plan))
-    lines.append(f"    dumped = {{{entries}}}")
-    for number, step in enumerate(plan):
-        if step.omit_when is not None:
-            # Only falsy values are ever omitted (None, '', [], {}).
-            lines.append(f"    if not value_{number} and value_{number} in omitted_{number}:")
-            lines.append(f"        del dumped[{step.key!r}]")
-    lines.append("    return dumped")
-    exec("\n".join(lines), namespace)  # noqa: S102 - source built from the plan above
-    return namespace["dump_row"]
-
-
-def _field_by_field(plan, namespace):
-    """The plan written out field by field (see :func:`_written_out`), its
-    fields, serializers and omitted values put in ``namespace``."""
-    lines = ["def dump_by_field(row):", "    dumped = {}"]
-    for number, step in enumerate(plan):
-        namespace[f"field_{number}"] = step.field
-        namespace[f"serialize_{number}"] = step.field._serialize
-        if step.unchanged_type is not None:
-            namespace[f"unchanged_{number}"] = step.unchanged_type
-        if step.omit_when is not None:
-            namespace[f"omitted_{number}"] = step.omit_when
-        name, key = repr(step.name), repr(step.key)
-        if step.direct:
-            lines.append(f"    value = row.get({name}, missing)")
-            lines.append("    if value is not missing:")
-            lines += _serialized(number, step, "value", "        ")
-        else:
-            lines.append(f"    value = field_{number}.serialize({name}, row, accessor=get_attribute)")
-            lines.append("    if value is not missing:")
-        if step.omit_when is not None and step.direct:
-            lines.append(f"        if value or value not in omitted_{number}:")
-            lines.append(f"            dumped[{key}] = value")
-        else:
-            lines.append(f"        dumped[{key}] = value")
-    lines.append("    return dumped")
-    exec("\n".join(lines), namespace)  # noqa: S102 - source built from the plan above
-    return namespace["dump_by_field"]
-
-
-def _serialized(number, step, value, indent):
-    """The lines turning the variable ``value`` into what the plan's field
-    ``number`` dumps: its ``_serialize``, skipped for a value of the type
-    the field leaves as it is."""
-    call = f"{value} = serialize_{number}({value}, {step.name!r}, row)"
-    if step.unchanged_type is None:
-        return [f"{indent}{call}"]
-    return [f"{indent}if type({value}) is not unchanged_{number}:", f"{indent}    {call}"]
-
-
-class _Step(NamedTuple):
-    name: str  # the attribute: the row's key
-    key: str  # the answer's key (data_key)
-    field: fields.Field
-    # True: read the row's key and call the field's _serialize; False: the
-    # field's own serialize, marshmallow's generic path.
-    direct: bool
-    # The value type the field dumps as itself, so the call can be skipped.
-    unchanged_type: type | None
-    # Dumped values that leave the field out (see fields.Omitted).
-    omit_when: tuple | None
-
-
-def _row_plan(dump_fields):
-    """Return one :class:`_Step` per field, in the schema's order."""
-    plan = []
-    for name, field in dump_fields.items():
-        direct = (
-            field.attribute is None and field.dump_default is missing and field._CHECK_ATTRIBUTE
-        )
-        key = field.data_key if field.data_key is not None else name
-        omit_when = getattr(field, "omit_when", None)
-        if omit_when is not None and any(omit_when):
-            raise TypeError(f"{name}: the dump plan only omits falsy values, not {omit_when}")
-        serializer = _stand_in(field)
-        plan.append(_Step(name, key, serializer, direct, _unchanged_type(field), omit_when))
-    return tuple(plan)
-
-
-def nested_row_schema(field):
-    """The schema of a ``Nested`` field whose rows may go straight to the
-    schema's ``_serialize``: a :class:`RowSchema` of one object without dump
-    hooks, so ``Nested._serialize`` and ``Schema.dump`` would only add their
-    checks; None otherwise."""
-    schema = field.schema
-    if (not isinstance(schema, RowSchema) or schema.many or field.many
-            or schema._hooks[PRE_DUMP] or schema._hooks[POST_DUMP]):
-        return None
-    return schema
-
-
-def _stand_in(field):
-    """What the plan's direct path calls for ``field``: an object with the
-    field's ``_serialize`` contract that skips marshmallow's layers between
-    a field and the rows it nests, or the field itself."""
-    serialize = type(field)._serialize
-    if serialize is fields.Nested._serialize:
-        schema = nested_row_schema(field)
-        return field if schema is None else _RowObject(schema)
-    if serialize is fields.List._serialize:
-        return _RowList(_stand_in(field.inner))
-    if serialize is fields.Mapping._serialize and field.mapping_type is dict \
-            and field.value_field is not None \
-            and (field.key_field is None or type(field.key_field) is fields.String):
-        return _RowMapping(field.key_field, _stand_in(field.value_field))
-    return field
-
-
-class _RowObject:
-    """A nested row (an image, a track of a batch) handed straight to its
-    schema's ``_serialize``."""
-
-    def __init__(self, schema):
-        self.schema = schema
-
-    def _serialize(self, value, attr, obj):
-        if type(value) is dict:
-            return self.schema.row_dumper()(value)
-        return None if value is None else self.schema._serialize(value)
-
-
-class _RowList:
-    """A list, each item to the stand-in of the list's items; or
-    that list already encoded (an :class:`orjson.Fragment`: the plain images
-    of :func:`app.catalog.group_image_lists`), embedded as it is."""
-
-    def __init__(self, inner):
-        self.inner = inner
-
-    def _serialize(self, value, attr, obj):
-        if value is None:
-            return None
-        if type(value) is orjson.Fragment:
-            return value
-        serialize = self.inner._serialize
-        return [serialize(item, attr, obj) for item in value]
-
-
-class _RowMapping:
-    """A dict of nested rows by key (a batch answer's maps): keys as
-    ``fields.String`` writes them, values to the values' stand-in."""
-
-    def __init__(self, key_field, values):
-        self.key_field = key_field
-        self.values = values
-
-    def _serialize(self, value, attr, obj):
-        if value is None:
-            return None
-        key_field, serialize = self.key_field, self.values._serialize
-        return {
-            key if key_field is None or type(key) is str else key_field._serialize(key, None, None):
-            serialize(item, None, None)
-            for key, item in value.items()
-        }
-
-
-def _unchanged_type(field):
-    """The value type a field dumps as itself (``str(s)`` is ``s``, ``int(i)``
-    is ``i``), so the call can be skipped; None when every value needs it."""
-    serialize = type(field)._serialize
-    if serialize is fields.String._serialize:
-        return str
-    # Float shares Number._serialize with Integer but turns an int into a float.
-    if serialize is fields.Integer._serialize and isinstance(field, fields.Integer) \
-            and not field.as_string:
-        return int
-    return None

@@ -6,6 +6,9 @@ import json
 from marshmallow import fields
 from marshmallow import missing
 
+from app.schemas.stand_ins import dumps_none_as_none
+from app.schemas.stand_ins import dumps_truth_value
+
 
 class Omitted:
     """Mixin: the field is left out of the object when its dumped value is
@@ -61,11 +64,35 @@ _STORED_JSON = json.JSONDecoder(parse_float=StoredNumber, parse_constant=StoredN
 
 
 class JsonArray(OmittedWhenEmpty, fields.List):
-    """A text column holding a JSON array; anything that is not one is omitted."""
+    """A text column holding a JSON array; anything that is not one is omitted.
 
+    The same texts come back in row after row (a few languages over the
+    whole catalogue): each is decoded and dumped once per field, up to
+    ``MAX_TEXTS_KEPT`` texts, and every row gets a copy of that list."""
+
+    MAX_TEXTS_KEPT = 1024
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # {stored text: dumped list, or None for a text that is not an array}
+        self._dumped_by_text = {}
+
+    @dumps_none_as_none
     def _serialize(self, value, attr, obj, **kwargs):
         if value is None:
             return None
+        if type(value) is not str:
+            return self._dumped(value, attr, obj, **kwargs)
+        dumped = self._dumped_by_text.get(value, missing)
+        if dumped is missing:
+            dumped = self._dumped(value, attr, obj, **kwargs)
+            if len(self._dumped_by_text) >= self.MAX_TEXTS_KEPT:
+                self._dumped_by_text.clear()
+            self._dumped_by_text[value] = dumped
+        # A copy: what one answer holds is never another's.
+        return None if dumped is None else dumped.copy()
+
+    def _dumped(self, value, attr, obj, **kwargs):
         try:
             parsed = (_STORED_JSON.decode(value) if type(value) is str
                       else json.loads(value, parse_float=StoredNumber, parse_constant=StoredNumber))
@@ -79,6 +106,7 @@ class JsonArray(OmittedWhenEmpty, fields.List):
 class IntegerBoolean(fields.Boolean):
     """SQLite stores booleans as 0/1; marshmallow 4 dumps them unchanged."""
 
+    @dumps_truth_value
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else bool(value)
 

@@ -9,10 +9,12 @@ import functools
 
 import orjson
 from marshmallow import fields
+from marshmallow import missing
 
 from app.encoded_json import ORJSON_OPTIONS
 from app.schemas.dump import dumped_once
-from app.schemas.dump import nested_row_schema
+from app.schemas.stand_ins import dumps_none_as_none
+from app.schemas.stand_ins import nested_row_schema
 
 # This request's view of the worker's kept objects (see
 # :func:`keep_shared_objects`); None: each dump makes its own.
@@ -34,38 +36,55 @@ class _KeptObjects:
     leave a dump with a row that was not loaded whole. The store is asked
     and fed in bulk (one lock each way): what a request makes goes there
     when it ends, if the store had been asked about it before (see
-    :class:`app.shared_objects.SharedObjectStore`)."""
+    :class:`app.shared_objects.SharedObjectStore`).
+
+    Within the request, objects are looked up by schema name and then by
+    rowid (an int), not by a (name, rowid) tuple made for each lookup: a
+    batch looks up some 1,500 of them."""
 
     def __init__(self, store, fingerprint):
         self.store = store
         self.fingerprint = fingerprint
-        # Every key asked about: its kept object, or None when not held.
+        # {name: {rowid: its encoded object, or None when not held}} for
+        # every key asked about, and what this request made and keeps.
         self.pinned = {}
-        # Keys not held that the store was asked about before this request.
-        self.worth_keeping = set()
+        # {name: rowids not held that the store was asked about before this request}
+        self.worth_keeping = {}
         self.made = {}
 
-    def _ask(self, keys):
-        held, asked_before = self.store.ask_many(keys)
-        self.pinned.update(dict.fromkeys(keys))
-        self.pinned.update(held)
-        self.worth_keeping.update(asked_before)
-        return held
-
     def holding(self, schema, rowids):
-        name = kept_name(schema)
-        return {rowid for _, rowid in self._ask([(name, rowid) for rowid in rowids])}
+        """The ``rowids`` whose ``schema`` object the store holds, pinned."""
+        return self._ask(kept_name(schema), rowids)
 
-    def get(self, key):
-        if key not in self.pinned:
-            self._ask((key,))
-        encoded = self.pinned[key]
-        if encoded is None and key in self.made:
-            encoded = self.made[key][0]
+    def encoded(self, name, rowid):
+        """The encoded object of a key, asking the store about it if no
+        loader did; None when it is not held."""
+        if rowid not in self.pinned.get(name, ()):
+            self._ask(name, (rowid,))
+        return self.pinned[name][rowid]
+
+    def _ask(self, name, rowids):
+        held, asked_before = self.store.ask_many([(name, rowid) for rowid in rowids])
+        pinned = self.pinned.setdefault(name, {})
+        pinned.update(dict.fromkeys(rowids))
+        held_rowids = set()
+        for (_, rowid), encoded in held.items():
+            pinned[rowid] = encoded
+            held_rowids.add(rowid)
+        self.worth_keeping.setdefault(name, set()).update(rowid for _, rowid in asked_before)
+        return held_rowids
+
+    def keep(self, name, rowid, dumped):
+        """Keep what was ``dumped`` for a key worth keeping: return it
+        encoded, or None when it cannot be."""
+        try:
+            json_bytes = orjson.dumps(dumped, option=ORJSON_OPTIONS)
+        except orjson.JSONEncodeError:
+            # What orjson would write unlike the stdlib is not kept, only dumped.
+            return None
+        encoded = self.pinned[name][rowid] = orjson.Fragment(json_bytes)
+        self.made[(name, rowid)] = (encoded, len(json_bytes))
         return encoded
-
-    def put(self, key, fragment, size):
-        self.made[key] = (fragment, size)
 
     def keep_made(self):
         if self.made:
@@ -97,51 +116,52 @@ class DumpedOnce(fields.Nested):
     """A nested object that many parents share: dumped once per top-level
     dump, and the result reused by every parent that holds the same object.
     A plain row goes straight to its schema's ``_serialize`` (see
-    :func:`app.schemas.dump.nested_row_schema`)."""
+    :func:`app.schemas.stand_ins.nested_row_schema`).
 
+    A batch dumps some 1,500 of them and refers to them 2,000 times: each
+    reference is one call here, the memo keyed by the row's id alone."""
+
+    # (the nested schema's row dumper or None, the name its dumps are kept
+    # under or None when they may not be, what the memo knows them as);
+    # made on first use.
+    _dumping = None
+
+    @dumps_none_as_none
     def _serialize(self, nested_obj, attr, obj, **kwargs):
         if type(nested_obj) is not dict:  # None, or an object for marshmallow's own path
             return super()._serialize(nested_obj, attr, obj, **kwargs)
+        dump_row, kept_as, dumped_as = self._dumping or self._plan_dumping()
         memo = dumped_once.get()
         if memo is None:
-            return self._kept_or_dumped(nested_obj)
-        key = (self.nested, id(nested_obj))
-        seen = memo.get(key)
-        if seen is None:
-            # The object is kept with its dump so its id cannot be reused
-            # by another object while the memo lives.
-            seen = memo[key] = (nested_obj, self._kept_or_dumped(nested_obj))
-        return seen[1]
-
-    def _row_dumping(self):
-        """(the nested schema's row dumper or None, the name its dumps are
-        kept under or None when they may not be)."""
-        dumping = self.__dict__.get("_dumping")
-        if dumping is None:
-            schema = nested_row_schema(self)
-            # A kept object is the whole object: not one cut by only/exclude.
-            keepable = self.only is None and not self.exclude
-            name = kept_name(self.nested) if isinstance(self.nested, type) else None
-            dumping = self._dumping = (schema and schema.row_dumper(), keepable and name)
-        return dumping
-
-    def _kept_or_dumped(self, row):
-        dump_row, kept_as = self._row_dumping()
+            memo = {}
+        row_id = id(nested_obj)
+        seen = memo.get(row_id)
+        if seen is not None and seen[1] == dumped_as:
+            return seen[2]
         kept = _kept_objects.get() if kept_as else None
-        rowid = None if kept is None else row.get("rowid")
-        if rowid is None:
-            return dump_row(row) if dump_row else super()._serialize(row, None, None)
-        key = (kept_as, rowid)
-        encoded = kept.get(key)
+        rowid = None if kept is None else nested_obj.get("rowid")
+        encoded = None
+        if rowid is not None:
+            by_rowid = kept.pinned.get(kept_as)
+            encoded = by_rowid.get(rowid, missing) if by_rowid is not None else missing
+            if encoded is missing:
+                encoded = kept.encoded(kept_as, rowid)
         if encoded is None:
-            dumped = dump_row(row) if dump_row else super()._serialize(row, None, None)
-            if key not in kept.worth_keeping:
-                return dumped
-            try:
-                json_bytes = orjson.dumps(dumped, option=ORJSON_OPTIONS)
-            except orjson.JSONEncodeError:
-                # What orjson would write unlike the stdlib is not kept, only dumped.
-                return dumped
-            encoded = orjson.Fragment(json_bytes)
-            kept.put(key, encoded, len(json_bytes))
-        return encoded
+            dumped = dump_row(nested_obj) if dump_row else super()._serialize(nested_obj, attr, obj)
+            if rowid is not None and rowid in kept.worth_keeping.get(kept_as, ()):
+                encoded = kept.keep(kept_as, rowid, dumped)
+        if encoded is not None:
+            dumped = encoded
+        # The row is kept with its dump so its id cannot be reused by
+        # another object while the memo lives.
+        memo[row_id] = (nested_obj, dumped_as, dumped)
+        return dumped
+
+    def _plan_dumping(self):
+        schema = nested_row_schema(self)
+        # A kept object is the whole object: not one cut by only/exclude.
+        name = kept_name(self.nested) if isinstance(self.nested, type) else None
+        kept_as = name if self.only is None and not self.exclude else None
+        dumped_as = kept_as or (self.nested, self.only, self.exclude)
+        self._dumping = (schema and schema.row_dumper(), kept_as, dumped_as)
+        return self._dumping
