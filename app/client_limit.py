@@ -17,6 +17,7 @@ When the storage cannot be reached, counting goes on in the worker's memory
 storage is tried again after 1, 2, 4 … 32 seconds until it answers.
 """
 
+import functools
 import logging
 import time
 
@@ -31,6 +32,8 @@ log = logging.getLogger("flask-limiter")
 
 # Answers that tell the client when to come back.
 RETRY_AFTER_STATUSES = (429, 503)
+# Clients whose storage keys are kept ready (ClientLimit._counted_for).
+CLIENTS_KEYED = 4096
 
 
 class ClientLimit:
@@ -59,6 +62,19 @@ class ClientLimit:
         self.clock = time.monotonic
         self._backend_checks = 0
         self._next_backend_check = 0.0
+        # A client's keys are the same on each of its requests: built once
+        # (limits' key_for joins five strings), for the clients seen last.
+        self._counted_for = functools.lru_cache(maxsize=CLIENTS_KEYED)(self._what_to_count)
+
+    def _what_to_count(self, client):
+        """(limit item, identifiers, storage key, runtime limit) for each limit."""
+        counted = []
+        for runtime in self.limits:
+            identifiers = (
+                (self.key_prefix, client, runtime.scope) if self.key_prefix else (client, runtime.scope)
+            )
+            counted.append((runtime.limit, identifiers, runtime.limit.key_for(*identifiers), runtime))
+        return tuple(counted)
 
     def count_request(self):
         """before_request: count the request; refuse it (429) past the limit."""
@@ -91,14 +107,12 @@ class ClientLimit:
     def _count(self, strategy, client):
         # (amount, remaining, reset time, the limit that refused or None)
         shown = None
-        for runtime in self.limits:
-            item, scope = runtime.limit, runtime.scope
-            identifiers = (self.key_prefix, client, scope) if self.key_prefix else (client, scope)
-            allowed, window = _hit(strategy, item, identifiers, runtime.deduction_amount)
+        for item, identifiers, key, runtime in self._counted_for(client):
+            allowed, window = _hit(strategy, item, identifiers, key, runtime.deduction_amount)
             if shown is None or not allowed:
                 shown = (item, window)
             if not allowed:
-                log.info("ratelimit %s (%s) exceeded at endpoint: %s", item, client, scope)
+                log.info("ratelimit %s (%s) exceeded at endpoint: %s", item, client, runtime.scope)
                 break
         item, window = shown
         reset, remaining = window()
@@ -133,16 +147,16 @@ class ClientLimit:
         return response
 
 
-def _hit(strategy, item, identifiers, cost):
-    """Count one request against ``item``: (allowed, a function giving the
-    window's (reset time, remaining) for the headers)."""
+def _hit(strategy, item, identifiers, key, cost):
+    """Count one request against ``item`` (``key`` is its storage key for
+    ``identifiers``): (allowed, a function giving the window's (reset time,
+    remaining) for the headers)."""
     if type(strategy) is not FixedWindowRateLimiter:
         allowed = strategy.hit(item, *identifiers, cost=cost)
         return allowed, lambda: strategy.get_window_stats(item, *identifiers)
     # The fixed window's own hit, keeping the count its storage returns: the
     # window's state then costs one more read (its expiry, one round trip to
-    # Redis) instead of two, and the key is built once instead of three times.
+    # Redis) instead of two, and the key is not built again.
     storage = strategy.storage
-    key = item.key_for(*identifiers)
     count = storage.incr(key, item.get_expiry(), amount=cost)
     return count <= item.amount, lambda: (storage.get_expiry(key), max(0, item.amount - count))

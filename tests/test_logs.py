@@ -5,8 +5,11 @@ import json
 import logging
 
 import pytest
+from pythonjsonlogger.orjson import OrjsonFormatter
 
+from app.logs import LINE_FORMAT
 from app.logs import RequestIdFilter
+from app.logs import RequestLine
 from app.logs import json_formatter
 from tests.support.inprocess import make_app
 
@@ -57,3 +60,29 @@ def test_an_unexpected_error_is_one_json_line_with_traceback_and_request_id(main
     assert fields["logger"] == "app.errors"
     assert "Traceback" in fields["exc_info"] and "RuntimeError: boom inside a view" in fields["exc_info"]
     assert "time" in fields
+
+
+def test_a_request_line_is_the_line_the_library_writes(main_file, oracle, caplog):
+    track_id = oracle.execute("SELECT id FROM tracks ORDER BY rowid LIMIT 1").fetchone()["id"]
+    app = make_app(main_file)
+    with caplog.at_level(logging.INFO, logger="app.requests"):
+        app.test_client().get(
+            f"/lookup/track/{track_id}", headers={"X-Request-ID": "line-1", "User-Agent": "t/1"}
+        )
+    [record] = [record for record in caplog.records if record.name == "app.requests"]
+    assert isinstance(record, RequestLine)
+    ours = json_formatter().format(record)
+    # python-json-logger's own orjson formatter, finding the extras itself.
+    assert ours == OrjsonFormatter(**LINE_FORMAT).format(record)
+    assert list(json.loads(ours)) == [
+        "level", "logger", "pid", "message", "method", "path", "route", "status",
+        "duration_ms", "queued_ms", "bytes", "client_ip", "user_agent", "request_id", "time",
+    ]
+
+
+def test_an_extra_on_any_other_line_is_still_found():
+    record = logging.LogRecord("app", logging.WARNING, __file__, 1, "slow %s", ("search",), None)
+    record.query = "beyoncé"
+    fields = json.loads(json_formatter().format(record))
+    assert fields["message"] == "slow search"
+    assert fields["query"] == "beyoncé"

@@ -19,6 +19,12 @@ def test_gunicorn_writes_one_json_line_per_request(main_file, oracle):
     lines = [json.loads(text) for text in log.splitlines()]  # every line is JSON
     [request_line] = [line for line in lines if line.get("request_id") == "log-test-1"]
     assert outcome.headers["x-request-id"] == "log-test-1"
+    # The fields and their order, as python-json-logger wrote them before
+    # app.logs.JsonFormatter was told the line's extras.
+    assert list(request_line) == [
+        "level", "logger", "pid", "message", "method", "path", "route", "status",
+        "duration_ms", "queued_ms", "bytes", "client_ip", "user_agent", "request_id", "time",
+    ]
     assert request_line["logger"] == "app.requests"
     assert request_line["method"] == "GET"
     assert request_line["path"] == path
