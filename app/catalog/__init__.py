@@ -62,12 +62,6 @@ def columns(table, names):
     return ", ".join(f"{table}.{name}" for name in names)
 
 
-def rows_as_dicts(cursor, names):
-    """Yield each row of ``cursor`` as a dict keyed by ``names``."""
-    for row in cursor:
-        yield dict(zip(names, row))
-
-
 def group_distinct(pairs):
     """Group (key, value) pairs into {key: [value, …]}, each value once, first seen first."""
     groups = {}

@@ -9,7 +9,7 @@ from app.catalog import group_image_lists
 from app.catalog import image_lists
 from app.catalog import key_list
 from app.catalog import key_set
-from app.catalog import rows_as_dicts
+from app.catalog.rows import row_reader
 
 ALBUM_FIELDS = (
     "rowid", "id", "name", "album_type", "label", "release_date",
@@ -17,6 +17,7 @@ ALBUM_FIELDS = (
     "popularity", "available_markets_rowid", "external_id_amgid",
 )
 ALBUM_COLUMNS = columns("albums", ALBUM_FIELDS)
+album_rows = row_reader(ALBUM_FIELDS)
 
 ALBUMS_BY_ID = f"""
 SELECT {ALBUM_COLUMNS} FROM {each_key("albums", "id")}
@@ -85,7 +86,7 @@ def album_rowid(connection, album_id):
 def albums_by_id(connection, ids):
     """Return {id: album row}, without images or credits, for the ids that exist."""
     rows = connection.execute(ALBUMS_BY_ID, (key_set(ids),))
-    return {album["id"]: album for album in rows_as_dicts(rows, ALBUM_FIELDS)}
+    return {album["id"]: album for album in album_rows(rows)}
 
 
 def albums_by_id_whole(connection, ids, *, credits_fallback=False):
@@ -102,13 +103,13 @@ def albums_by_id_whole(connection, ids, *, credits_fallback=False):
 def albums_by_rowid_whole(connection, rowids, *, credits_fallback=False):
     """Return the albums with these rowids, whole, in the order given."""
     rows = connection.execute(ALBUMS_BY_ROWID, (key_list(rowids),))
-    return _make_whole(connection, list(rows_as_dicts(rows, ALBUM_FIELDS)), credits_fallback)
+    return _make_whole(connection, album_rows(rows), credits_fallback)
 
 
 def search_albums_by_scan(connection, pattern, limit, offset):
     """Return whole albums whose name matches the LIKE ``pattern``, most popular first."""
     rows = connection.execute(SEARCH_BY_NAME, (pattern, limit, offset))
-    return _make_whole(connection, list(rows_as_dicts(rows, ALBUM_FIELDS)))
+    return _make_whole(connection, album_rows(rows))
 
 
 def _make_whole(connection, albums, credits_fallback=False):

@@ -10,6 +10,7 @@ from app.catalog import each_key
 from app.catalog import group_distinct
 from app.catalog import key_list
 from app.catalog import key_set
+from app.catalog.rows import joined_row_reader
 
 TRACK_FIELDS = (
     "rowid", "id", "name", "external_id_isrc", "duration_ms", "explicit", "track_number",
@@ -18,8 +19,10 @@ TRACK_FIELDS = (
 TRACK_COLUMNS = columns("tracks", TRACK_FIELDS)
 ALBUM_JOIN = "JOIN albums ON albums.rowid = tracks.album_rowid"
 # Every statement of whole tracks reads a track's columns, then its album's
-# (:func:`_split_rows`).
+# (:data:`tracks_and_albums`).
 SELECT_TRACK_AND_ALBUM = f"SELECT {TRACK_COLUMNS}, {albums_sql.ALBUM_COLUMNS}"
+# Each joined row split into its track and its album (one dict per album).
+tracks_and_albums = joined_row_reader(TRACK_FIELDS, "album", albums_sql.ALBUM_FIELDS)
 
 # "Most popular first" everywhere; ties by rowid, newest first, which is the
 # order the tracks_popularity index gives for free when walked backwards.
@@ -165,7 +168,7 @@ def _load(connection, rows, with_album=True, already_dumped=None, credits_fallba
         caller already holds: those are left as their bare row (album) or
         rowid (artist), and their images, genres and credits not read.
     """
-    tracks, albums = _split_rows(rows)
+    tracks, albums = tracks_and_albums(rows)
     held_albums = already_dumped("album", albums) if already_dumped and with_album else set()
     albums_to_finish = [album for rowid, album in albums.items() if rowid not in held_albums]
     album_credits = (
@@ -189,21 +192,6 @@ def _load(connection, rows, with_album=True, already_dumped=None, credits_fallba
         track["artists"] = credited(track_credits.get(track["rowid"], ()), artists)
         track.update(files.get(track["id"], {}))
     return tracks
-
-
-def _split_rows(rows):
-    """Split each joined row into its track and its album (one dict per album)."""
-    tracks, albums = [], {}
-    width = len(TRACK_FIELDS)
-    for row in rows:
-        track = dict(zip(TRACK_FIELDS, row))  # zip stops at the track's last column
-        album_rowid = row[width]
-        album = albums.get(album_rowid)
-        if album is None:
-            album = albums[album_rowid] = dict(zip(albums_sql.ALBUM_FIELDS, row[width:]))
-        track["album"] = album
-        tracks.append(track)
-    return tracks, albums
 
 
 def _files_by_track_id(connection, tracks):
