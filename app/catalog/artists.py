@@ -20,10 +20,10 @@ ARTISTS_BY_ID = f"""
 SELECT {ARTIST_COLUMNS} FROM {each_key("artists", "id")}
 """
 
-# Genre rows in rowid order; repeats are dropped when grouping.
+# Genre rows in rowid order, the artist_rowid index's order (its entries end
+# with the rowid), so no sort; repeats are dropped when grouping.
 GENRES = f"""
 SELECT artist_genres.artist_rowid, genre FROM {each_key("artist_genres", "artist_rowid")}
-ORDER BY artist_genres.artist_rowid, artist_genres.rowid
 """
 
 IMAGES = image_lists("artist_images", "artist_rowid")

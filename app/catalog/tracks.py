@@ -84,10 +84,10 @@ WHERE tracks.name LIKE ? ESCAPE '\\'
 LIMIT ? OFFSET ?
 """
 
-# A track's artists in credit order (track_artists rowid order).
+# A track's artists in credit order (track_artists rowid order): the order
+# of the track_rowid index, whose entries end with the rowid, so no sort.
 CREDITS = f"""
 SELECT track_artists.track_rowid, artist_rowid FROM {each_key("track_artists", "track_rowid")}
-ORDER BY track_artists.track_rowid, track_artists.rowid
 """
 
 FILE_FIELDS = (
