@@ -38,12 +38,19 @@ def key_set(keys):
         ordered = sorted(distinct)  # keys of one kind: Python's own order is SQLite's
     except TypeError:
         # Numbers and text mixed; a sort key for every list costs several times more.
-        ordered = sorted(distinct, key=_sqlite_order)
+        ordered = sorted(distinct, key=sqlite_order)
     return orjson.dumps(ordered).decode()
 
 
-def _sqlite_order(key):
-    return (isinstance(key, str), key)
+def sqlite_order(value):
+    """A sort key ordering values of any types as SQLite's ORDER BY does:
+    NULL, then numbers, then text (by code point, which is UTF-8's byte
+    order), then blobs."""
+    if value is None:
+        return (0, 0)
+    if isinstance(value, (int, float)):
+        return (1, value)
+    return (2, value) if isinstance(value, str) else (3, value)
 
 
 def each_key(table, column, parameter="?"):
