@@ -18,6 +18,17 @@ def row_reader(names):
     )
 
 
+def keyed_row_reader(names):
+    """A function turning rows of a key then ``names`` into {key: dict keyed
+    by ``names``}."""
+    values = _value_names("column", len(names))
+    return _compiled(
+        "read",
+        f"def read(rows):\n"
+        f"    return {{key: {_dict_display(names, values)} for key, {', '.join(values)}, in rows}}\n",
+    )
+
+
 def joined_row_reader(names, joined_key, joined_names):
     """A function turning rows of ``names`` then ``joined_names`` (a row and
     the row it joins, such as a track and its album) into ``(rows, joined)``:

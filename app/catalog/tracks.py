@@ -14,6 +14,7 @@ from app.catalog import key_list
 from app.catalog import key_set
 from app.catalog import sqlite_order
 from app.catalog.rows import joined_row_reader
+from app.catalog.rows import keyed_row_reader
 
 TRACK_FIELDS = (
     "rowid", "id", "name", "external_id_isrc", "duration_ms", "explicit", "track_number",
@@ -99,9 +100,10 @@ FILE_FIELDS = (
     "original_title", "version_title", "has_lyrics", "language_of_performance", "artist_roles",
 )
 FILES = f"""
-SELECT {", ".join(FILE_FIELDS)}, track_id
+SELECT track_id, {", ".join(FILE_FIELDS)}
 FROM {each_key(f"{db.TRACK_FILES_SCHEMA}.track_files", "track_id")}
 """
+files_by_track_id = keyed_row_reader(FILE_FIELDS)
 
 
 def tracks_by_id(connection, ids, already_dumped=None, *, credits_fallback=False):
@@ -216,5 +218,4 @@ def _load(connection, rows, with_album=True, already_dumped=None, credits_fallba
 
 def _files_by_track_id(connection, tracks):
     rows = connection.execute(FILES, (key_set(track["id"] for track in tracks),))
-    # The track id comes last, where zip stops.
-    return {row[-1]: dict(zip(FILE_FIELDS, row)) for row in rows}
+    return files_by_track_id(rows)
