@@ -137,6 +137,18 @@ def credited(artist_rowids, artists):
     return [artists[rowid] for rowid in artist_rowids if rowid in artists]
 
 
+def attach_artists(rows, credits, artists):
+    """Give each row (album, track) its ``artists``: the loaded artists of
+    its credits ({row's rowid: [artist rowid, …]}), as :func:`credited`
+    orders and skips them."""
+    # credited's own comprehension, written out here: a call per row cost
+    # more than the list it makes (≈ 1,100 rows in a batch).
+    for row in rows:
+        row["artists"] = [
+            artists[rowid] for rowid in credits.get(row["rowid"], ()) if rowid in artists
+        ]
+
+
 def like_pattern(text):
     """Return a LIKE pattern (ESCAPE '\\') matching names that contain ``text`` literally."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

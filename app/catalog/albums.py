@@ -1,8 +1,8 @@
 """Albums: rows, images and artist credits."""
 
 from app.catalog import artists as artists_sql
+from app.catalog import attach_artists
 from app.catalog import columns
-from app.catalog import credited
 from app.catalog import each_key
 from app.catalog import group_distinct
 from app.catalog import group_image_lists
@@ -134,8 +134,3 @@ def add_images_and_credits(connection, albums, credits_fallback=False):
     credits = CREDITS_OR_FIRST_TRACK if credits_fallback else CREDITS
     return group_distinct(connection.execute(credits, (keys,)))
 
-
-def attach_artists(albums, credits, artists):
-    """Replace credits by the loaded artists, skipping artists that do not exist."""
-    for album in albums:
-        album["artists"] = credited(credits.get(album["rowid"], ()), artists)

@@ -6,8 +6,8 @@ from operator import itemgetter
 from app import db
 from app.catalog import albums as albums_sql
 from app.catalog import artists as artists_sql
+from app.catalog import attach_artists
 from app.catalog import columns
-from app.catalog import credited
 from app.catalog import each_key
 from app.catalog import group_distinct
 from app.catalog import key_list
@@ -208,11 +208,12 @@ def _load(connection, rows, with_album=True, already_dumped=None, credits_fallba
     artists = artists_sql.artists_by_rowid(connection, artist_rowids - held_artists)
     # A held artist exists (it was loaded from these same files).
     artists.update((rowid, {"rowid": rowid}) for rowid in held_artists)
-    albums_sql.attach_artists(albums_to_finish, album_credits, artists)
-    files = _files_by_track_id(connection, tracks) if "track_files" in connection.attached else {}
-    for track in tracks:
-        track["artists"] = credited(track_credits.get(track["rowid"], ()), artists)
-        track.update(files.get(track["id"], {}))
+    attach_artists(albums_to_finish, album_credits, artists)
+    attach_artists(tracks, track_credits, artists)
+    if "track_files" in connection.attached:
+        files = _files_by_track_id(connection, tracks)
+        for track in tracks:
+            track.update(files.get(track["id"], ()))
     return tracks
 
 
