@@ -1,15 +1,15 @@
 """Albums: rows, images and artist credits."""
 
 from app.catalog import artists as artists_sql
+from app.catalog import attach_artists
 from app.catalog import columns
-from app.catalog import credited
 from app.catalog import each_key
 from app.catalog import group_distinct
 from app.catalog import group_image_lists
 from app.catalog import image_lists
 from app.catalog import key_list
 from app.catalog import key_set
-from app.catalog import rows_as_dicts
+from app.catalog.rows import row_reader
 
 ALBUM_FIELDS = (
     "rowid", "id", "name", "album_type", "label", "release_date",
@@ -17,6 +17,7 @@ ALBUM_FIELDS = (
     "popularity", "available_markets_rowid", "external_id_amgid",
 )
 ALBUM_COLUMNS = columns("albums", ALBUM_FIELDS)
+album_rows = row_reader(ALBUM_FIELDS)
 
 ALBUMS_BY_ID = f"""
 SELECT {ALBUM_COLUMNS} FROM {each_key("albums", "id")}
@@ -85,7 +86,7 @@ def album_rowid(connection, album_id):
 def albums_by_id(connection, ids):
     """Return {id: album row}, without images or credits, for the ids that exist."""
     rows = connection.execute(ALBUMS_BY_ID, (key_set(ids),))
-    return {album["id"]: album for album in rows_as_dicts(rows, ALBUM_FIELDS)}
+    return {album["id"]: album for album in album_rows(rows)}
 
 
 def albums_by_id_whole(connection, ids, *, credits_fallback=False):
@@ -102,13 +103,13 @@ def albums_by_id_whole(connection, ids, *, credits_fallback=False):
 def albums_by_rowid_whole(connection, rowids, *, credits_fallback=False):
     """Return the albums with these rowids, whole, in the order given."""
     rows = connection.execute(ALBUMS_BY_ROWID, (key_list(rowids),))
-    return _make_whole(connection, list(rows_as_dicts(rows, ALBUM_FIELDS)), credits_fallback)
+    return _make_whole(connection, album_rows(rows), credits_fallback)
 
 
 def search_albums_by_scan(connection, pattern, limit, offset):
     """Return whole albums whose name matches the LIKE ``pattern``, most popular first."""
     rows = connection.execute(SEARCH_BY_NAME, (pattern, limit, offset))
-    return _make_whole(connection, list(rows_as_dicts(rows, ALBUM_FIELDS)))
+    return _make_whole(connection, album_rows(rows))
 
 
 def _make_whole(connection, albums, credits_fallback=False):
@@ -133,8 +134,3 @@ def add_images_and_credits(connection, albums, credits_fallback=False):
     credits = CREDITS_OR_FIRST_TRACK if credits_fallback else CREDITS
     return group_distinct(connection.execute(credits, (keys,)))
 
-
-def attach_artists(albums, credits, artists):
-    """Replace credits by the loaded artists, skipping artists that do not exist."""
-    for album in albums:
-        album["artists"] = credited(credits.get(album["rowid"], ()), artists)

@@ -6,10 +6,11 @@ from app.catalog import group_distinct
 from app.catalog import group_image_lists
 from app.catalog import image_lists
 from app.catalog import key_set
-from app.catalog import rows_as_dicts
+from app.catalog.rows import row_reader
 
 ARTIST_FIELDS = ("rowid", "id", "name", "followers_total", "popularity")
 ARTIST_COLUMNS = columns("artists", ARTIST_FIELDS)
+artist_rows = row_reader(ARTIST_FIELDS)
 
 ARTISTS_BY_ROWID = f"""
 SELECT {ARTIST_COLUMNS} FROM {each_key("artists", "rowid")}
@@ -19,10 +20,10 @@ ARTISTS_BY_ID = f"""
 SELECT {ARTIST_COLUMNS} FROM {each_key("artists", "id")}
 """
 
-# Genre rows in rowid order; repeats are dropped when grouping.
+# Genre rows in rowid order, the artist_rowid index's order (its entries end
+# with the rowid), so no sort; repeats are dropped when grouping.
 GENRES = f"""
 SELECT artist_genres.artist_rowid, genre FROM {each_key("artist_genres", "artist_rowid")}
-ORDER BY artist_genres.artist_rowid, artist_genres.rowid
 """
 
 IMAGES = image_lists("artist_images", "artist_rowid")
@@ -50,20 +51,20 @@ def artist_rowid(connection, artist_id):
 def artists_by_rowid(connection, rowids):
     """Return {rowid: artist} with genres and images, for the rowids that exist."""
     rows = connection.execute(ARTISTS_BY_ROWID, (key_set(rowids),))
-    return _with_details(connection, rows_as_dicts(rows, ARTIST_FIELDS))
+    return _with_details(connection, artist_rows(rows))
 
 
 def artists_by_id(connection, ids):
     """Return {id: artist} with genres and images, for the ids that exist."""
     rows = connection.execute(ARTISTS_BY_ID, (key_set(ids),))
-    artists = _with_details(connection, rows_as_dicts(rows, ARTIST_FIELDS))
+    artists = _with_details(connection, artist_rows(rows))
     return {artist["id"]: artist for artist in artists.values()}
 
 
 def search_artists_by_scan(connection, pattern, limit, offset):
     """Return artists whose name matches the LIKE ``pattern``, most followed first."""
     rows = connection.execute(SEARCH_BY_NAME, (pattern, limit, offset))
-    artists = list(rows_as_dicts(rows, ARTIST_FIELDS))
+    artists = artist_rows(rows)
     details = _with_details(connection, artists)
     return [details[artist["rowid"]] for artist in artists]
 

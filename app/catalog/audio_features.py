@@ -10,13 +10,15 @@ from app import db
 from app.catalog import columns
 from app.catalog import each_key
 from app.catalog import key_set
-from app.catalog import rows_as_dicts
+from app.catalog.rows import row_reader
 
 FEATURE_FIELDS = (
     "track_id", "danceability", "energy", "key", "loudness", "mode", "speechiness",
     "acousticness", "instrumentalness", "liveness", "valence", "tempo", "duration_ms",
     "time_signature",
 )
+
+feature_rows = row_reader(FEATURE_FIELDS)
 
 # The unique index on track_id makes this one seek per id.
 FEATURES = f"{db.AUDIO_FEATURES_SCHEMA}.track_audio_features"
@@ -39,4 +41,4 @@ def features_by_track_id(connection, track_ids):
     declared integer but holds both); the schemas make it a float.
     """
     rows = connection.execute(FEATURES_BY_TRACK_ID, (key_set(track_ids),))
-    return {row["track_id"]: row for row in rows_as_dicts(rows, FEATURE_FIELDS)}
+    return {row["track_id"]: row for row in feature_rows(rows)}

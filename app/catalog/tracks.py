@@ -1,15 +1,20 @@
 """Tracks, always joined to their album: a track whose album row is missing
 cannot be shown whole, so the join leaves it out."""
 
+from operator import itemgetter
+
 from app import db
 from app.catalog import albums as albums_sql
 from app.catalog import artists as artists_sql
+from app.catalog import attach_artists
 from app.catalog import columns
-from app.catalog import credited
 from app.catalog import each_key
 from app.catalog import group_distinct
 from app.catalog import key_list
 from app.catalog import key_set
+from app.catalog import sqlite_order
+from app.catalog.rows import joined_row_reader
+from app.catalog.rows import keyed_row_reader
 
 TRACK_FIELDS = (
     "rowid", "id", "name", "external_id_isrc", "duration_ms", "explicit", "track_number",
@@ -18,12 +23,15 @@ TRACK_FIELDS = (
 TRACK_COLUMNS = columns("tracks", TRACK_FIELDS)
 ALBUM_JOIN = "JOIN albums ON albums.rowid = tracks.album_rowid"
 # Every statement of whole tracks reads a track's columns, then its album's
-# (:func:`_split_rows`).
+# (:data:`tracks_and_albums`).
 SELECT_TRACK_AND_ALBUM = f"SELECT {TRACK_COLUMNS}, {albums_sql.ALBUM_COLUMNS}"
+# Each joined row split into its track and its album (one dict per album).
+tracks_and_albums = joined_row_reader(TRACK_FIELDS, "album", albums_sql.ALBUM_FIELDS)
 
 # "Most popular first" everywhere; ties by rowid, newest first, which is the
 # order the tracks_popularity index gives for free when walked backwards.
 MOST_POPULAR_FIRST = "ORDER BY tracks.popularity DESC, tracks.rowid DESC"
+_popularity_and_rowid = itemgetter("popularity", "rowid")
 
 TRACKS_BY_ID = f"""
 {SELECT_TRACK_AND_ALBUM}
@@ -38,10 +46,11 @@ JOIN tracks ON tracks.rowid = wanted.value {ALBUM_JOIN}
 ORDER BY wanted.key
 """
 
+# Sorted most popular first in Python (:func:`_most_popular_first`): SQLite's
+# sorter copies every wide row it sorts, which cost four times as much.
 TRACKS_BY_ISRC = f"""
 {SELECT_TRACK_AND_ALBUM}
 FROM {each_key("tracks", "external_id_isrc")} {ALBUM_JOIN}
-{MOST_POPULAR_FIRST}
 """
 
 TRACKS_OF_ALBUM = f"""
@@ -81,19 +90,20 @@ WHERE tracks.name LIKE ? ESCAPE '\\'
 LIMIT ? OFFSET ?
 """
 
-# A track's artists in credit order (track_artists rowid order).
+# A track's artists in credit order (track_artists rowid order): the order
+# of the track_rowid index, whose entries end with the rowid, so no sort.
 CREDITS = f"""
 SELECT track_artists.track_rowid, artist_rowid FROM {each_key("track_artists", "track_rowid")}
-ORDER BY track_artists.track_rowid, track_artists.rowid
 """
 
 FILE_FIELDS = (
     "original_title", "version_title", "has_lyrics", "language_of_performance", "artist_roles",
 )
 FILES = f"""
-SELECT {", ".join(FILE_FIELDS)}, track_id
+SELECT track_id, {", ".join(FILE_FIELDS)}
 FROM {each_key(f"{db.TRACK_FILES_SCHEMA}.track_files", "track_id")}
 """
+files_by_track_id = keyed_row_reader(FILE_FIELDS)
 
 
 def tracks_by_id(connection, ids, already_dumped=None, *, credits_fallback=False):
@@ -120,13 +130,28 @@ def tracks_by_isrc(connection, isrcs, already_dumped=None):
 
     :param already_dumped: see :func:`_load`.
     """
-    by_isrc = {}
-    for track in _load(
+    tracks = _load(
         connection, connection.execute(TRACKS_BY_ISRC, (key_set(isrcs),)),
         already_dumped=already_dumped,
-    ):
+    )
+    by_isrc = {}
+    for track in _most_popular_first(tracks):
         by_isrc.setdefault(track["external_id_isrc"], []).append(track)
     return by_isrc
+
+
+def _most_popular_first(tracks):
+    """``tracks`` sorted as :data:`MOST_POPULAR_FIRST` sorts them."""
+    try:
+        return sorted(tracks, key=_popularity_and_rowid, reverse=True)
+    except TypeError:
+        # A popularity of another type than the others' (the column is
+        # declared NOT NULL INTEGER, but nothing enforces a type): compared
+        # as SQLite compares values of different types.
+        return sorted(
+            tracks, key=lambda track: (sqlite_order(track["popularity"]), track["rowid"]),
+            reverse=True,
+        )
 
 
 def tracks_of_album(connection, album_rowid):
@@ -165,7 +190,7 @@ def _load(connection, rows, with_album=True, already_dumped=None, credits_fallba
         caller already holds: those are left as their bare row (album) or
         rowid (artist), and their images, genres and credits not read.
     """
-    tracks, albums = _split_rows(rows)
+    tracks, albums = tracks_and_albums(rows)
     held_albums = already_dumped("album", albums) if already_dumped and with_album else set()
     albums_to_finish = [album for rowid, album in albums.items() if rowid not in held_albums]
     album_credits = (
@@ -183,30 +208,15 @@ def _load(connection, rows, with_album=True, already_dumped=None, credits_fallba
     artists = artists_sql.artists_by_rowid(connection, artist_rowids - held_artists)
     # A held artist exists (it was loaded from these same files).
     artists.update((rowid, {"rowid": rowid}) for rowid in held_artists)
-    albums_sql.attach_artists(albums_to_finish, album_credits, artists)
-    files = _files_by_track_id(connection, tracks) if "track_files" in connection.attached else {}
-    for track in tracks:
-        track["artists"] = credited(track_credits.get(track["rowid"], ()), artists)
-        track.update(files.get(track["id"], {}))
+    attach_artists(albums_to_finish, album_credits, artists)
+    attach_artists(tracks, track_credits, artists)
+    if "track_files" in connection.attached:
+        files = _files_by_track_id(connection, tracks)
+        for track in tracks:
+            track.update(files.get(track["id"], ()))
     return tracks
-
-
-def _split_rows(rows):
-    """Split each joined row into its track and its album (one dict per album)."""
-    tracks, albums = [], {}
-    width = len(TRACK_FIELDS)
-    for row in rows:
-        track = dict(zip(TRACK_FIELDS, row))  # zip stops at the track's last column
-        album_rowid = row[width]
-        album = albums.get(album_rowid)
-        if album is None:
-            album = albums[album_rowid] = dict(zip(albums_sql.ALBUM_FIELDS, row[width:]))
-        track["album"] = album
-        tracks.append(track)
-    return tracks, albums
 
 
 def _files_by_track_id(connection, tracks):
     rows = connection.execute(FILES, (key_set(track["id"] for track in tracks),))
-    # The track id comes last, where zip stops.
-    return {row[-1]: dict(zip(FILE_FIELDS, row)) for row in rows}
+    return files_by_track_id(rows)
