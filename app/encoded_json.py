@@ -20,11 +20,12 @@ ORJSON_OPTIONS = (
 )
 
 
-def orjson_or_none(obj):
+def orjson_or_none(obj, option=ORJSON_OPTIONS):
     """``obj`` encoded by orjson, fragments embedded; None where orjson
-    would write it differently from the stdlib (the caller falls back)."""
+    would write it differently from the stdlib (the caller falls back).
+    ``option`` may add orjson's output options to :data:`ORJSON_OPTIONS`."""
     try:
-        return orjson.dumps(obj, option=ORJSON_OPTIONS)
+        return orjson.dumps(obj, option=option)
     except orjson.JSONEncodeError:
         return None
 

@@ -41,9 +41,13 @@ def normalise_isrc(text):
 
     Surrounding spaces and inner hyphens or spaces go, letters are upper-cased.
     """
-    if not ISRC_INPUT_PATTERN.fullmatch(text):
+    # What ISRC_INPUT_PATTERN accepts, said without it: once the hyphens and
+    # spaces go, exactly 12 ASCII letters or digits. The pattern's repeated
+    # group cost more than the rest of parsing a 400-ISRC batch together.
+    isrc = text.replace("-", "").replace(" ", "")
+    if len(isrc) != 12 or not (isrc.isascii() and isrc.isalnum()):
         return None
-    return ISRC_SEPARATORS.sub("", text).upper()
+    return isrc.upper()
 
 
 def normalise_spotify_id(text, kind=None):
@@ -54,7 +58,9 @@ def normalise_spotify_id(text, kind=None):
     ignored. A link to another kind of object is None (see :func:`link_kind`).
     """
     text = text.removesuffix("/")
-    if SPOTIFY_ID_PATTERN.fullmatch(text):
+    # SPOTIFY_ID_PATTERN, said without a regular expression (a batch checks
+    # up to 400 ids): 22 ASCII letters or digits.
+    if len(text) == 22 and text.isascii() and text.isalnum():
         return text
     link = SPOTIFY_LINK_PATTERN.fullmatch(text)
     if link is None or kind is not None and (link["uri_kind"] or link["url_kind"]) != kind:

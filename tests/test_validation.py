@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from app.errors import ApiError
 from app.schemas.requests import QUERY_WHITESPACE
 from app.schemas.requests import search_arguments
+from app.validation import ISRC_INPUT_PATTERN
 from app.validation import normalise_isrc
 from app.validation import require_spotify_id
 
@@ -43,6 +44,24 @@ def test_any_spelling_of_an_isrc_normalises_to_it(isrc, data):
 def test_normalised_isrcs_are_always_canonical(text):
     isrc = normalise_isrc(text)
     assert isrc is None or (len(isrc) == 12 and set(isrc) <= set(ISRC_CHARACTERS))
+
+
+@given(
+    # Near-ISRCs: 10 to 14 characters that are mostly letters and digits,
+    # with separators and characters that are not ASCII letters or digits
+    # yet count as such to str.isalnum (é, ٥, 𝟘).
+    st.lists(
+        st.sampled_from([*"aZ09aZ09aZ09", *"- _\n\t\u00a0é٥ß", "\U0001d7d8"]), min_size=10, max_size=16
+    ).map("".join)
+    | st.text(max_size=16)
+)
+def test_isrcs_are_accepted_exactly_as_the_published_pattern_accepts_them(text):
+    # The published pattern (OpenAPI) and the check in code must agree:
+    # normalise_isrc no longer runs the pattern.
+    if ISRC_INPUT_PATTERN.fullmatch(text):
+        assert normalise_isrc(text) == text.replace("-", "").replace(" ", "").upper()
+    else:
+        assert normalise_isrc(text) is None
 
 
 @given(

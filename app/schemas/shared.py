@@ -20,6 +20,11 @@ from app.schemas.stand_ins import nested_row_schema
 # :func:`keep_shared_objects`); None: each dump makes its own.
 _kept_objects = contextvars.ContextVar("kept_objects", default=None)
 
+# What a request's view of the store holds for a key the store does not
+# hold but was asked about before: worth keeping once made. (None: not held,
+# not worth keeping.) One lookup per reference tells a dump both.
+_WORTH_KEEPING = object()
+
 
 @functools.cache
 def kept_name(schema_class):
@@ -45,11 +50,10 @@ class _KeptObjects:
     def __init__(self, store, fingerprint):
         self.store = store
         self.fingerprint = fingerprint
-        # {name: {rowid: its encoded object, or None when not held}} for
-        # every key asked about, and what this request made and keeps.
+        # {name: {rowid: its encoded object; when not held, _WORTH_KEEPING
+        # or None}} for every key asked about, and what this request made
+        # and keeps.
         self.pinned = {}
-        # {name: rowids not held that the store was asked about before this request}
-        self.worth_keeping = {}
         self.made = {}
 
     def holding(self, schema, rowids):
@@ -58,7 +62,7 @@ class _KeptObjects:
 
     def encoded(self, name, rowid):
         """The encoded object of a key, asking the store about it if no
-        loader did; None when it is not held."""
+        loader did; _WORTH_KEEPING or None when it is not held."""
         if rowid not in self.pinned.get(name, ()):
             self._ask(name, (rowid,))
         return self.pinned[name][rowid]
@@ -67,11 +71,11 @@ class _KeptObjects:
         held, asked_before = self.store.ask_many([(name, rowid) for rowid in rowids])
         pinned = self.pinned.setdefault(name, {})
         pinned.update(dict.fromkeys(rowids))
+        pinned.update(dict.fromkeys((rowid for _, rowid in asked_before), _WORTH_KEEPING))
         held_rowids = set()
         for (_, rowid), encoded in held.items():
             pinned[rowid] = encoded
             held_rowids.add(rowid)
-        self.worth_keeping.setdefault(name, set()).update(rowid for _, rowid in asked_before)
         return held_rowids
 
     def keep(self, name, rowid, dumped):
@@ -146,9 +150,9 @@ class DumpedOnce(fields.Nested):
             encoded = by_rowid.get(rowid, missing) if by_rowid is not None else missing
             if encoded is missing:
                 encoded = kept.encoded(kept_as, rowid)
-        if encoded is None:
+        if encoded is None or encoded is _WORTH_KEEPING:
             dumped = dump_row(nested_obj) if dump_row else super()._serialize(nested_obj, attr, obj)
-            if rowid is not None and rowid in kept.worth_keeping.get(kept_as, ()):
+            if encoded is _WORTH_KEEPING:
                 encoded = kept.keep(kept_as, rowid, dumped)
         if encoded is not None:
             dumped = encoded
