@@ -17,6 +17,7 @@ from app import routes
 from app.catalog.examples import example_keys
 from app.openapi_operations import OPERATIONS
 from app.openapi_operations import SCHEMAS
+from app.schemas import batch_request
 from app.schemas import requests
 
 
@@ -32,7 +33,7 @@ def build_spec(app):
         info={"description": "Read-only lookups over the 2025-07 Spotify metadata snapshot."},
     )
     for name, schema in SCHEMAS.items():
-        extra = requests.BATCH_REQUEST_RULES if name == "BatchRequest" else None
+        extra = batch_request.BATCH_REQUEST_RULES if name == "BatchRequest" else None
         spec.components.schema(name, component=extra, schema=schema)
     path_variables = requests.PathVariables().fields
     examples = _examples(app.extensions["catalogue_files"].main)

@@ -2,6 +2,7 @@
 names, by endpoint, in the document's order (:mod:`app.openapi` builds the
 document from this table and the app's routes)."""
 
+from app.schemas import batch_request
 from app.schemas import objects
 from app.schemas import requests
 from app.schemas import service
@@ -224,7 +225,7 @@ SCHEMAS = {
     "DiscographyAlbum": objects.DiscographyAlbumSchema,
     "AudioFeatures": objects.AudioFeaturesSchema,
     "Error": service.ErrorSchema,
-    "BatchRequest": requests.BatchRequestSchema,
+    "BatchRequest": batch_request.BatchRequestSchema,
     "BatchResponse": objects.BatchResponseSchema,
     "Health": service.HealthSchema,
     # The Spotify Web API family (/v1), named as Spotify's OpenAPI names them.

@@ -14,10 +14,10 @@ from app.catalog import audio_features
 from app.catalog import tracks
 from app.db import get_db
 from app.errors import ApiError
+from app.schemas.batch_request import BATCH_MAX_ITEMS
+from app.schemas.batch_request import LOOKUP_KINDS
+from app.schemas.batch_request import batch_request_schema
 from app.schemas.objects import batch_response_schema
-from app.schemas.requests import BATCH_MAX_ITEMS
-from app.schemas.requests import LOOKUP_KINDS
-from app.schemas.requests import batch_request_schema
 from app.shared_objects import already_dumped
 
 bp = Blueprint("batch", __name__)
