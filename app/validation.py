@@ -18,7 +18,6 @@ ISRC_INPUT_REGEX = r"^[- ]*(?:[0-9A-Za-z][- ]*){12}$"
 # spaces or hyphens anywhere between the digits.
 UPC_INPUT_REGEX = r"^[- ]*(?:[0-9][- ]*){8,14}$"
 
-SPOTIFY_ID_PATTERN = re.compile(SPOTIFY_ID_REGEX)
 # Ids as people paste them from Spotify: a URI (spotify:track:ID) or a share
 # link (https://open.spotify.com/intl-de/track/ID?si=…), with a trailing
 # slash, query or fragment after the id.
@@ -32,8 +31,14 @@ SPOTIFY_LINK_PATTERN = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 UPC_INPUT_PATTERN = re.compile(UPC_INPUT_REGEX)
-ISRC_INPUT_PATTERN = re.compile(ISRC_INPUT_REGEX)
 ISRC_SEPARATORS = re.compile(r"[- ]")
+
+
+def is_spotify_id(text):
+    """Whether ``text`` is a Spotify id as SPOTIFY_ID_REGEX publishes it: 22
+    ASCII letters or digits. Said without the regular expression, which
+    cost more than the rest of checking a batch's 400 ids."""
+    return len(text) == 22 and text.isascii() and text.isalnum()
 
 
 def normalise_isrc(text):
@@ -41,7 +46,7 @@ def normalise_isrc(text):
 
     Surrounding spaces and inner hyphens or spaces go, letters are upper-cased.
     """
-    # What ISRC_INPUT_PATTERN accepts, said without it: once the hyphens and
+    # What ISRC_INPUT_REGEX accepts, said without it: once the hyphens and
     # spaces go, exactly 12 ASCII letters or digits. The pattern's repeated
     # group cost more than the rest of parsing a 400-ISRC batch together.
     isrc = text.replace("-", "").replace(" ", "")
@@ -58,9 +63,7 @@ def normalise_spotify_id(text, kind=None):
     ignored. A link to another kind of object is None (see :func:`link_kind`).
     """
     text = text.removesuffix("/")
-    # SPOTIFY_ID_PATTERN, said without a regular expression (a batch checks
-    # up to 400 ids): 22 ASCII letters or digits.
-    if len(text) == 22 and text.isascii() and text.isalnum():
+    if is_spotify_id(text):
         return text
     link = SPOTIFY_LINK_PATTERN.fullmatch(text)
     if link is None or kind is not None and (link["uri_kind"] or link["url_kind"]) != kind:

@@ -1,5 +1,7 @@
 """Normalisation and validation of what clients send."""
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import settings
@@ -8,7 +10,9 @@ from hypothesis import strategies as st
 from app.errors import ApiError
 from app.schemas.requests import QUERY_WHITESPACE
 from app.schemas.requests import search_arguments
-from app.validation import ISRC_INPUT_PATTERN
+from app.validation import ISRC_INPUT_REGEX
+from app.validation import SPOTIFY_ID_REGEX
+from app.validation import is_spotify_id
 from app.validation import normalise_isrc
 from app.validation import require_spotify_id
 
@@ -58,10 +62,21 @@ def test_normalised_isrcs_are_always_canonical(text):
 def test_isrcs_are_accepted_exactly_as_the_published_pattern_accepts_them(text):
     # The published pattern (OpenAPI) and the check in code must agree:
     # normalise_isrc no longer runs the pattern.
-    if ISRC_INPUT_PATTERN.fullmatch(text):
+    if re.fullmatch(ISRC_INPUT_REGEX, text):
         assert normalise_isrc(text) == text.replace("-", "").replace(" ", "").upper()
     else:
         assert normalise_isrc(text) is None
+
+
+@given(
+    # Near-ids: 21 to 23 characters, most of them ASCII letters and digits,
+    # some that count as such to str.isalnum but are not ASCII, a few separators.
+    st.text(alphabet=[*"aZ09" * 5, "é", "٥", "\U0001d7d8", "-", " "], min_size=21, max_size=23)
+    | st.text(max_size=24)
+)
+def test_spotify_ids_are_accepted_exactly_as_the_published_pattern_accepts_them(text):
+    # Every id check (native and /v1) goes through is_spotify_id, not the pattern.
+    assert is_spotify_id(text) == bool(re.fullmatch(SPOTIFY_ID_REGEX, text))
 
 
 @given(

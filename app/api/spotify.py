@@ -21,7 +21,7 @@ from app.errors import NotFound
 from app.paging import offset_page
 from app.schemas import spotify as objects
 from app.schemas import spotify_requests as arguments
-from app.validation import SPOTIFY_ID_PATTERN
+from app.validation import is_spotify_id
 
 bp = Blueprint("spotify", __name__)
 bp.before_request(access.require_token)
@@ -35,7 +35,7 @@ def require_id(value):
 
     :raise ApiError 400: ``invalid id``.
     """
-    if not SPOTIFY_ID_PATTERN.fullmatch(value):
+    if not is_spotify_id(value):
         raise ApiError(arguments.INVALID_ID)
     return value
 

@@ -10,7 +10,7 @@ from app.schemas.requests import QUERY_WHITESPACE
 from app.schemas.requests import AlbumGroups
 from app.schemas.requests import QueryArguments
 from app.schemas.requests import WholeNumber
-from app.validation import SPOTIFY_ID_PATTERN
+from app.validation import is_spotify_id
 
 INVALID_ID = "invalid id"
 TOO_MANY_IDS = "too many ids requested"
@@ -40,7 +40,7 @@ class IdList(fields.String):
         ids = super()._deserialize(value, attr, data, **kwargs).split(",")
         if len(ids) > self.maximum:
             raise self.make_error("too_many")
-        if not all(SPOTIFY_ID_PATTERN.fullmatch(spotify_id) for spotify_id in ids):
+        if not all(is_spotify_id(spotify_id) for spotify_id in ids):
             raise self.make_error("invalid_id")
         return ids
 
