@@ -60,11 +60,11 @@ class _KeptObjects:
         """The ``rowids`` whose ``schema`` object the store holds, pinned."""
         return self._ask(kept_name(schema), rowids)
 
-    def encoded(self, name, rowid):
-        """The encoded object of a key, asking the store about it if no
-        loader did; _WORTH_KEEPING or None when it is not held."""
-        if rowid not in self.pinned.get(name, ()):
-            self._ask(name, (rowid,))
+    def ask_alone(self, name, rowid):
+        """Ask the store about a key no loader asked about: its encoded
+        object, or _WORTH_KEEPING or None when it is not held. (A dump
+        looks a key up in ``pinned`` itself first.)"""
+        self._ask(name, (rowid,))
         return self.pinned[name][rowid]
 
     def _ask(self, name, rowids):
@@ -149,7 +149,7 @@ class DumpedOnce(fields.Nested):
             by_rowid = kept.pinned.get(kept_as)
             encoded = by_rowid.get(rowid, missing) if by_rowid is not None else missing
             if encoded is missing:
-                encoded = kept.encoded(kept_as, rowid)
+                encoded = kept.ask_alone(kept_as, rowid)
         if encoded is None or encoded is _WORTH_KEEPING:
             dumped = dump_row(nested_obj) if dump_row else super()._serialize(nested_obj, attr, obj)
             if encoded is _WORTH_KEEPING:

@@ -29,7 +29,6 @@ def dumps_truth_value(serialize):
     return dumps_none_as_none(serialize)
 
 
-
 def nested_row_schema(field):
     """The schema of a ``Nested`` field whose rows may go straight to the
     schema's ``_serialize``: a :class:`app.schemas.dump.RowSchema` (it has a
