@@ -6,6 +6,7 @@ import sqlite3
 import pytest
 
 from bench import compare
+from bench import cpu_profile
 from bench.__main__ import BenchContext
 from bench.__main__ import chosen_cases
 from bench.__main__ import find_suites
@@ -100,3 +101,63 @@ def test_compare_reports_medians_over_rounds_with_the_spread():
     rounds = [result(900, 2.0), result(1500, 1.0), result(1000, 1.2)]
     row = compare.table({("after", "isrc"): rounds}).splitlines()[-1]
     assert row.startswith("| after | isrc | 1,000 (900–1,500) | 1.200 |")
+
+
+APSW = "/venv/lib/python3.11/site-packages/apsw/__init__.cpython-311-x86_64-linux-gnu.so"
+LIBPYTHON = "/usr/lib/libpython3.11.so.1.0"
+ORJSON_LIBRARY = "/venv/lib/python3.11/site-packages/orjson/orjson.cpython-311-x86_64-linux-gnu.so"
+KERNEL = "[kernel.kallsyms]"
+# (period in ns, frames innermost first)
+SAMPLES = [
+    (2_000_000, [("btreeInitPage", APSW)]),
+    (1_000_000, [("sqlite3BtreeTableMoveto+0x40", APSW)]),
+    (3_000_000, [("convert_column_to_pyobject", APSW)]),
+    (4_000_000, [("_PyObject_Malloc", LIBPYTHON)]),
+    (5_000_000, [("gc_collect_main", LIBPYTHON)]),
+    (6_000_000, [("dict_traverse", LIBPYTHON)]),
+    (7_000_000, [("_PyEval_EvalFrameDefault", LIBPYTHON)]),
+    (8_000_000, [("next_uptodate_folio", KERNEL), ("filemap_map_pages", KERNEL),
+                 ("asm_exc_page_fault", KERNEL), ("btreeInitPage", APSW)]),
+    (9_000_000, [("tcp_sendmsg_locked", KERNEL), ("__sys_sendto", KERNEL)]),
+    (1_000_000, [("[unknown]", ORJSON_LIBRARY)]),
+    (2_000_000, [("__memcmp_evex_movbe", "/usr/lib/x86_64-linux-gnu/libc.so.6"),
+                 ("[unknown]", "[unknown]")]),
+]
+
+
+def perf_script(samples):
+    """What ``perf script -F period,ip,sym,dso`` prints for ``samples``."""
+    return "\n".join(
+        f"   {period} \n" + "".join(f"\t    {0x1000 + depth:x} {symbol} ({library})\n"
+                                   for depth, (symbol, library) in enumerate(frames))
+        for period, frames in samples
+    )
+
+
+def test_cpu_profile_puts_each_sample_in_its_part():
+    seconds = cpu_profile.seconds_by_part(perf_script(SAMPLES))
+
+    assert seconds == pytest.approx({
+        cpu_profile.SQLITE_PAGES: 0.003,
+        cpu_profile.SQLITE_REST: 0.003,
+        cpu_profile.ALLOCATOR: 0.004,
+        cpu_profile.GARBAGE_COLLECTOR: 0.011,
+        cpu_profile.INTERPRETER: 0.007,
+        # A kernel sample under a page fault counts as one wherever it ends.
+        cpu_profile.PAGE_FAULTS: 0.008,
+        cpu_profile.KERNEL_REST: 0.009,
+        cpu_profile.ORJSON: 0.001,
+        cpu_profile.LIBC: 0.002,
+        cpu_profile.OTHER: 0.0,
+    })
+
+
+def test_cpu_profile_table_gives_medians_and_the_ratio():
+    def result(value):
+        return dict.fromkeys(cpu_profile.PARTS, 0.0) | {
+            cpu_profile.INTERPRETER: value, "total sampled": value, "total, /proc (whole service)": value}
+
+    text = cpu_profile.table({"before": [result(10), result(30), result(20)],
+                              "now": [result(9), result(5), result(7)]}, ["before", "now"])
+
+    assert "| CPython: interpreter and objects | 20.0 | 7.0 | 0.35 |" in text.splitlines()
