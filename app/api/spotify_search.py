@@ -19,7 +19,6 @@ from app import access
 from app.api.spotify import add_markets
 from app.catalog import albums as albums_sql
 from app.catalog import artists as artists_sql
-from app.catalog import credited
 from app.catalog import search as indexed
 from app.catalog import spotify_search as sql
 from app.catalog import tracks as tracks_sql
@@ -209,7 +208,7 @@ def load_albums(connection, rowids, market):
 
 
 def load_artists(connection, rowids, market):
-    return credited(rowids, artists_sql.artists_by_rowid(connection, rowids))
+    return artists_sql.artists_in_order(connection, rowids)
 
 
 SEARCHES = {"track": search_tracks, "album": search_albums, "artist": search_artists}

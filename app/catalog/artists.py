@@ -54,6 +54,13 @@ def artists_by_rowid(connection, rowids):
     return _with_details(connection, artist_rows(rows))
 
 
+def artists_in_order(connection, rowids):
+    """Return the artists of ``rowids`` (a search's ranking), with genres
+    and images, in that order; a rowid without an artist row is skipped."""
+    artists = artists_by_rowid(connection, rowids)
+    return [artists[rowid] for rowid in rowids if rowid in artists]
+
+
 def artists_by_id(connection, ids):
     """Return {id: artist} with genres and images, for the ids that exist."""
     rows = connection.execute(ARTISTS_BY_ID, (key_set(ids),))

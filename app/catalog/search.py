@@ -10,7 +10,6 @@ import apsw
 
 from app.catalog import albums as albums_sql
 from app.catalog import artists as artists_sql
-from app.catalog import credited
 from app.catalog import tracks as tracks_sql
 from app.db import SEARCH_SCHEMA
 from app.index.names import KINDS
@@ -156,4 +155,4 @@ def search_artists(connection, q, limit, offset):
     if not words:
         return []
     rowids = ranked_rowids(connection, "artist", words, limit, offset)
-    return credited(rowids, artists_sql.artists_by_rowid(connection, rowids))
+    return artists_sql.artists_in_order(connection, rowids)
