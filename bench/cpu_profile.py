@@ -21,12 +21,15 @@ notes of docs/PERFORMANCE.md.
 """
 
 import argparse
+import errno
 import os
+import select
 import shutil
 import signal
 import statistics
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 from bench.__main__ import BenchContext
@@ -74,6 +77,8 @@ _ALLOCATOR_NAMES = {
     "_PyObject_ArenaMmap", "_PyObject_ArenaMunmap", "new_arena",
 }
 _PAGE_FAULT_FRAMES = {"asm_exc_page_fault", "exc_page_fault"}
+# How long perf may take to attach, or to answer a command.
+PERF_ANSWER_S = 30
 
 
 def part_of(symbol, library, frames=()):
@@ -125,26 +130,51 @@ def _frame(line):
 class Profiler:
     """``perf record`` on ``pids``, started disabled and switched on and off
     through its control FIFOs, so that what it samples is exactly what
-    happens between :meth:`start` and :meth:`stop`."""
+    happens between :meth:`start` and :meth:`stop`. A perf that stops or
+    does not answer within :data:`PERF_ANSWER_S` raises RuntimeError
+    rather than leaving the caller waiting on a FIFO."""
 
     def __init__(self, pids, directory):
         directory = Path(directory)
         self.data = directory / "perf.data"
-        self._control, self._ack = directory / "control", directory / "ack"
-        for fifo in (self._control, self._ack):
+        self._control, ack = directory / "control", directory / "ack"
+        for fifo in (self._control, ack):
             os.mkfifo(fifo)
+        # Held open from the start, so perf's answers wait here to be read.
+        self._ack = os.open(ack, os.O_RDONLY | os.O_NONBLOCK)
         self._process = subprocess.Popen(
-            ["perf", "record", "--quiet", "-e", "cpu-clock", "-F", "999", "-g", "--delay=-1",
-             f"--control=fifo:{self._control},{self._ack}", "-o", str(self.data),
+            ["perf", "record", "-e", "cpu-clock", "-F", "999", "-g", "--delay=-1",
+             f"--control=fifo:{self._control},{ack}", "-o", str(self.data),
              "-p", ",".join(str(pid) for pid in pids)],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )
 
     def _command(self, word):
-        with open(self._control, "w") as control:
-            control.write(f"{word}\n")
-        with open(self._ack) as ack:
-            ack.readline()
+        deadline = time.monotonic() + PERF_ANSWER_S
+        while True:
+            try:
+                control = os.open(self._control, os.O_WRONLY | os.O_NONBLOCK)
+                break
+            except OSError as exc:
+                if exc.errno != errno.ENXIO:  # ENXIO: perf has not opened it yet
+                    raise
+            self._check_running(deadline)
+            time.sleep(0.05)
+        try:
+            os.write(control, f"{word}\n".encode())
+        finally:
+            os.close(control)
+        while not select.select([self._ack], [], [], 0.1)[0]:
+            self._check_running(deadline)
+        os.read(self._ack, 64)
+
+    def _check_running(self, deadline):
+        if self._process.poll() is not None:
+            errors = self._process.stderr.read().decode(errors="replace")
+            raise RuntimeError(f"perf record stopped (exit status {self._process.returncode}): {errors}")
+        if time.monotonic() > deadline:
+            self._process.kill()
+            raise RuntimeError(f"perf record did not answer within {PERF_ANSWER_S} s")
 
     def start(self):
         self._command("enable")
@@ -152,6 +182,7 @@ class Profiler:
     def stop(self):
         """Stop sampling; {part: CPU seconds} of what was sampled."""
         self._command("disable")
+        os.close(self._ack)
         self._process.send_signal(signal.SIGINT)
         _, errors = self._process.communicate(timeout=120)
         if self._process.returncode not in (0, -signal.SIGINT):
