@@ -31,7 +31,12 @@ SPOTIFY_LINK_PATTERN = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 UPC_INPUT_PATTERN = re.compile(UPC_INPUT_REGEX)
-ISRC_SEPARATORS = re.compile(r"[- ]")
+
+
+def _without_separators(text):
+    """``text`` without the hyphens and spaces printed ISRCs and barcodes
+    carry (the ``[- ]`` of ISRC_INPUT_REGEX and UPC_INPUT_REGEX)."""
+    return text.replace("-", "").replace(" ", "")
 
 
 def is_spotify_id(text):
@@ -49,7 +54,7 @@ def normalise_isrc(text):
     # What ISRC_INPUT_REGEX accepts, said without it: once the hyphens and
     # spaces go, exactly 12 ASCII letters or digits. The pattern's repeated
     # group cost more than the rest of parsing a 400-ISRC batch together.
-    isrc = text.replace("-", "").replace(" ", "")
+    isrc = _without_separators(text)
     if len(isrc) != 12 or not (isrc.isascii() and isrc.isalnum()):
         return None
     return isrc.upper()
@@ -114,7 +119,7 @@ def normalise_upc(text):
     same number; spaces and hyphens are ignored."""
     if not UPC_INPUT_PATTERN.fullmatch(text):
         return None
-    return int(ISRC_SEPARATORS.sub("", text))
+    return int(_without_separators(text))
 
 
 def require_upc(value):
