@@ -23,7 +23,8 @@ ORJSON_OPTIONS = (
 def orjson_or_none(obj, option=ORJSON_OPTIONS):
     """``obj`` encoded by orjson, fragments embedded; None where orjson
     would write it differently from the stdlib (the caller falls back).
-    ``option`` may add orjson's output options to :data:`ORJSON_OPTIONS`."""
+    ``option``: orjson's options, :data:`ORJSON_OPTIONS` or those with
+    output options added (the JSON provider's trailing newline)."""
     try:
         return orjson.dumps(obj, option=option)
     except orjson.JSONEncodeError:
