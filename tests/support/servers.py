@@ -10,6 +10,7 @@ import contextlib
 import grp
 import os
 import pwd
+import random
 import re
 import shutil
 import signal
@@ -37,11 +38,41 @@ START_TIMEOUT_S = 60
 STOP_TIMEOUT_S = 30
 
 
+EPHEMERAL_PORTS = Path("/proc/sys/net/ipv4/ip_local_port_range")
+LOWEST_FREE_PORT = 10000
+FREE_PORT_ATTEMPTS = 200
+_handed_out_ports = set()
+
+
 def free_port():
-    """Return a TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """Return a TCP port that nothing is bound to on any IPv4 address right now,
+    outside the kernel's ephemeral range and never returned before in this process.
+
+    A port the kernel picks for ``bind(0)`` lies in the ephemeral range, which
+    every outgoing connection draws its local port from too: between this call
+    and the server's own bind, a client socket could take it (once seen in CI
+    as nginx's "Address already in use"). Below that range, only an explicit
+    bind can. The check binds every address because nginx and containers
+    listen on 0.0.0.0, where a socket on any 127.x address conflicts.
+    """
+    ephemeral_low, _ = (int(bound) for bound in EPHEMERAL_PORTS.read_text().split())
+    below_ephemeral = range(LOWEST_FREE_PORT, ephemeral_low)
+    # Bounded: a machine whose ephemeral range starts low, or whose ports
+    # below it are all taken, gets an error rather than a loop.
+    for port in random.sample(below_ephemeral, min(FREE_PORT_ATTEMPTS, len(below_ephemeral))):
+        if port in _handed_out_ports:
+            continue
+        with socket.socket() as sock:
+            try:
+                sock.bind(("0.0.0.0", port))
+            except OSError:
+                continue
+        _handed_out_ports.add(port)
+        return port
+    raise RuntimeError(
+        f"no free port in {LOWEST_FREE_PORT}..{ephemeral_low - 1}, below the ephemeral range,"
+        f" in {FREE_PORT_ATTEMPTS} tries"
+    )
 
 
 @dataclass
