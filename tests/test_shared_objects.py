@@ -6,6 +6,9 @@ import shutil
 import orjson
 import pytest
 
+from app.schemas.objects import AlbumSchema
+from app.schemas.shared import _KeptObjects
+from app.schemas.shared import kept_name
 from app.shared_objects import ENTRY_OVERHEAD_BYTES
 from app.shared_objects import SharedObjectStore
 from tests.support.inprocess import counting_statements
@@ -137,3 +140,18 @@ def test_held_keys_become_the_most_recent_in_the_order_asked():
     assert set(store.get_many(["a", "b", "c", "d"])) == {"a", "c", "d"}
     # A key held is not counted as asked about; one not held is, once.
     assert store.ask_many(["a", "x", "x"]) == ({"a": store.get("a")}, {"x"})
+
+
+def test_an_object_orjson_would_write_unlike_the_stdlib_is_dumped_but_not_kept():
+    store = SharedObjectStore(1, None)
+    store.follow("files")
+    kept = _KeptObjects(store, "files")
+    kept.holding(AlbumSchema, [1, 2])
+    # A lone surrogate: orjson refuses it, the stdlib writes it escaped.
+    assert kept.keep(kept_name(AlbumSchema), 1, {"name": "\ud800"}) is None
+    encoded = kept.keep(kept_name(AlbumSchema), 2, {"name": "plain"})
+    assert orjson.dumps(encoded) == b'{"name":"plain"}'
+    kept.keep_made()
+    assert list(store.get_many([(kept_name(AlbumSchema), 1), (kept_name(AlbumSchema), 2)])) == [
+        (kept_name(AlbumSchema), 2)
+    ]
