@@ -11,7 +11,7 @@ import orjson
 from marshmallow import fields
 from marshmallow import missing
 
-from app.encoded_json import ORJSON_OPTIONS
+from app.encoded_json import orjson_or_none
 from app.schemas.dump import dumped_once
 from app.schemas.stand_ins import dumps_none_as_none
 from app.schemas.stand_ins import nested_row_schema
@@ -81,9 +81,8 @@ class _KeptObjects:
     def keep(self, name, rowid, dumped):
         """Keep what was ``dumped`` for a key worth keeping: return it
         encoded, or None when it cannot be."""
-        try:
-            json_bytes = orjson.dumps(dumped, option=ORJSON_OPTIONS)
-        except orjson.JSONEncodeError:
+        json_bytes = orjson_or_none(dumped)
+        if json_bytes is None:
             # What orjson would write unlike the stdlib is not kept, only dumped.
             return None
         encoded = self.pinned[name][rowid] = orjson.Fragment(json_bytes)
